@@ -1,0 +1,295 @@
+"""Reading a target's configuration from TOML.
+
+A project describes each thing to test as a *target*::
+
+    [tool.ovo-compat.targets.myservice]
+    objects = ["myservice.objects"]
+    registry = "myservice.objects.base:MyObjectRegistry"
+    snapshots = "snapshots/myservice"
+    strategies = ["myservice.tests.compat_strategies"]
+
+    [tool.ovo-compat.targets.myservice.support]
+    default = "1.0"
+    Port = "1.8"
+
+This module only parses and validates; importing the named modules is the
+discovery stage's job (`compat_tests.discover`).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compat_tests.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = [
+    "DeclaredException",
+    "Target",
+    "find_config",
+    "load_target",
+    "target_names",
+]
+
+_VERSION_RE = re.compile(r"^\d+\.\d+$")
+_PAIR_RE = re.compile(r"^(\*|\d+\.\d+)->(\*|\d+\.\d+)$")
+_DOTTED_RE = re.compile(r"^[A-Za-z_][\w.]*$")
+_REF_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+_TARGET_KEYS = {
+    "objects": "modules imported to register the object classes (list of strings, required)",
+    "registry": "'module:Class' of the registry whose classes are tested (optional)",
+    "snapshots": "directory of the recorded schemas, relative to the config file",
+    "strategies": "modules that register custom field strategies (list of strings)",
+    "support": "table: oldest supported version per class or RPC API, and 'default'",
+    "context": "'module:callable' returning the request context objects are built with",
+    "fixtures": "list of 'module:callable' returning fixtures.Fixture set up around the run",
+    "rpc": "list of 'module:attribute' naming compat_tests.RpcApi descriptions",
+    "exceptions": "array of tables: known incompatibilities, each with a reason",
+    "transforms": "array of tables: fields whose backport deliberately changes the value",
+}
+_EXCEPTION_KEYS = {"object", "code", "versions", "field", "reason"}
+_TRANSFORM_KEYS = {"object", "field", "versions", "reason"}
+
+
+@dataclass(frozen=True)
+class DeclaredException:
+    """A known, explained deviation: a failure that is expected and must keep happening.
+
+    ``versions`` is ``"FROM->TO"`` where either side may be ``*``.  A declared
+    exception that no longer fires fails the run, so the list never goes stale.
+    """
+
+    object: str
+    reason: str
+    code: str = "*"
+    versions: str = "*->*"
+    field: str | None = None
+    where: str = ""
+
+    def matches(
+        self,
+        object_name: str,
+        code: str,
+        from_version: str | None,
+        to_version: str | None,
+        field_name: str | None,
+    ) -> bool:
+        """Tell whether a failure with these coordinates is covered by this declaration."""
+        if self.object not in ("*", object_name):
+            return False
+        if self.code != "*" and not (code == self.code or code.startswith(self.code + ".")):
+            return False
+        if self.field is not None and self.field != field_name:
+            return False
+        want_from, want_to = self.versions.split("->")
+        if want_from != "*" and want_from != from_version:
+            return False
+        return want_to == "*" or want_to == to_version
+
+
+@dataclass(frozen=True)
+class Target:
+    """One configured target: what to import, where its snapshots live, what to support."""
+
+    name: str
+    config_path: Path
+    objects: tuple[str, ...]
+    snapshots: Path
+    registry: str | None = None
+    strategies: tuple[str, ...] = ()
+    support: Mapping[str, str] = field(default_factory=dict)
+    context: str | None = None
+    fixtures: tuple[str, ...] = ()
+    rpc: tuple[str, ...] = ()
+    exceptions: tuple[DeclaredException, ...] = ()
+    transforms: tuple[DeclaredException, ...] = ()
+
+    @property
+    def root(self) -> Path:
+        """Directory holding the configuration file; relative paths start here."""
+        return self.config_path.parent
+
+    def oldest_supported(self, name: str) -> str:
+        """Oldest version of class or RPC API ``name`` that is still supported."""
+        return self.support.get(name, self.support.get("default", "1.0"))
+
+    def is_transformed(self, object_name: str, field_name: str, from_v: str, to_v: str) -> bool:
+        """Tell whether the backport of this field is a declared deliberate transformation."""
+        return any(
+            t.matches(object_name, "*", from_v, to_v, field_name) for t in self.transforms
+        )
+
+
+def find_config(start: Path | None = None) -> Path:
+    """Find the nearest ``pyproject.toml`` holding ``[tool.ovo-compat]``, from ``start`` upwards."""
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file() and "ovo-compat" in _read_toml(candidate).get("tool", {}):
+            return candidate
+    raise ConfigError(
+        f"no pyproject.toml with a [tool.ovo-compat] table found in {here} or its parents; "
+        "pass --config FILE or add a [tool.ovo-compat.targets.NAME] table"
+    )
+
+
+def target_names(config: Path) -> list[str]:
+    """Names of the targets defined in ``config``."""
+    return sorted(_targets_table(config))
+
+
+def load_target(config: Path | str | None = None, name: str | None = None) -> Target:
+    """Read and validate target ``name`` from ``config`` (found upwards from the cwd if None).
+
+    ``name`` may be omitted when the file defines exactly one target.
+    """
+    path = Path(config).resolve() if config is not None else find_config()
+    targets = _targets_table(path)
+    if name is None:
+        if len(targets) != 1:
+            raise ConfigError(
+                f"{path}: defines targets {', '.join(sorted(targets))}; choose one with --target NAME"
+            )
+        name = next(iter(targets))
+    if name not in targets:
+        known = ", ".join(sorted(targets)) or "none"
+        raise ConfigError(f"{path}: no target named {name!r} (defined: {known})")
+    return _parse_target(path, name, targets[name])
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def _targets_table(path: Path) -> dict[str, Any]:
+    data = _read_toml(path)
+    table = data.get("tool", {}).get("ovo-compat")
+    if table is None:
+        raise ConfigError(f"{path}: no [tool.ovo-compat] table")
+    unknown = set(table) - {"targets"}
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown key(s) {', '.join(sorted(unknown))} in [tool.ovo-compat]; "
+            "only [tool.ovo-compat.targets.NAME] tables are allowed"
+        )
+    targets = table.get("targets", {})
+    if not isinstance(targets, dict) or not targets:
+        raise ConfigError(f"{path}: [tool.ovo-compat] defines no targets.NAME table")
+    return targets
+
+
+def _parse_target(path: Path, name: str, raw: Any) -> Target:
+    where = f"{path}: [tool.ovo-compat.targets.{name}]"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = set(raw) - set(_TARGET_KEYS)
+    if unknown:
+        allowed = "\n".join(f"  {k}: {v}" for k, v in _TARGET_KEYS.items())
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}. Allowed keys:\n{allowed}"
+        )
+    if "objects" not in raw:
+        raise ConfigError(f"{where}: missing required key 'objects' (modules to import)")
+    objects = _string_list(where, "objects", raw["objects"], _DOTTED_RE, "a module name")
+    if not objects:
+        raise ConfigError(f"{where}: 'objects' is empty; name at least one module")
+    snapshots = raw.get("snapshots", f"snapshots/{name}")
+    if not isinstance(snapshots, str) or not snapshots:
+        raise ConfigError(f"{where}: 'snapshots' must be a directory path string")
+    return Target(
+        name=name,
+        config_path=path,
+        objects=objects,
+        snapshots=(path.parent / snapshots).resolve(),
+        registry=_optional_ref(where, "registry", raw.get("registry")),
+        strategies=_string_list(
+            where, "strategies", raw.get("strategies", []), _DOTTED_RE, "a module name"
+        ),
+        support=_support(where, raw.get("support", {})),
+        context=_optional_ref(where, "context", raw.get("context")),
+        fixtures=_string_list(
+            where, "fixtures", raw.get("fixtures", []), _REF_RE, "'module:callable'"
+        ),
+        rpc=_string_list(where, "rpc", raw.get("rpc", []), _REF_RE, "'module:attribute'"),
+        exceptions=_declarations(where, "exceptions", raw.get("exceptions", []), _EXCEPTION_KEYS),
+        transforms=_declarations(where, "transforms", raw.get("transforms", []), _TRANSFORM_KEYS),
+    )
+
+
+def _string_list(where: str, key: str, value: Any, pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key!r} must be a list of strings")
+    for item in value:
+        if not pattern.match(item):
+            raise ConfigError(f"{where}: {key!r} entry {item!r} is not {what}")
+    return tuple(value)
+
+
+def _optional_ref(where: str, key: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _REF_RE.match(value):
+        raise ConfigError(f"{where}: {key!r} must be 'module:attribute', got {value!r}")
+    return value
+
+
+def _support(where: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'support' must be a table of NAME = \"X.Y\"")
+    for key, version in value.items():
+        if not isinstance(version, str) or not _VERSION_RE.match(version):
+            raise ConfigError(
+                f"{where}.support: {key} = {version!r} is not a version like \"1.8\""
+            )
+    return dict(value)
+
+
+def _declarations(
+    where: str, key: str, value: Any, allowed: set[str]
+) -> tuple[DeclaredException, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: {key!r} must be an array of tables ([[...{key}]])")
+    result = []
+    for index, item in enumerate(value):
+        here = f"{where}.{key}[{index}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{here}: must be a table")
+        unknown = set(item) - allowed
+        if unknown:
+            raise ConfigError(
+                f"{here}: unknown key(s) {', '.join(sorted(unknown))}; "
+                f"allowed: {', '.join(sorted(allowed))}"
+            )
+        for required in ("object", "reason"):
+            if not isinstance(item.get(required), str) or not item[required].strip():
+                raise ConfigError(f"{here}: {required!r} is required and must be a non-empty string")
+        versions = item.get("versions", "*->*")
+        if not isinstance(versions, str) or not _PAIR_RE.match(versions):
+            raise ConfigError(f"{here}: 'versions' must look like \"1.11->1.8\" or \"*->1.8\"")
+        result.append(
+            DeclaredException(
+                object=item["object"],
+                reason=item["reason"],
+                code=item.get("code", "*"),
+                versions=versions,
+                field=item.get("field"),
+                where=here,
+            )
+        )
+    return tuple(result)

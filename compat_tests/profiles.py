@@ -1,0 +1,60 @@
+"""The Hypothesis profiles ovo-compat runs under, registered in one place.
+
+* ``ci``: deterministic (derandomized, no example database, no deadline) and prints
+  the reproduction blob of a failure.
+* ``dev``: Hypothesis's defaults; explores new examples on every run.
+* ``thorough``: many more examples, for nightly or pre-release runs.
+
+Pick one with pytest's ``--hypothesis-profile NAME`` or the ``OVO_COMPAT_PROFILE``
+environment variable (``HYPOTHESIS_PROFILE`` is honoured too).  Without either,
+``ci`` is used when the ``CI`` environment variable is set, ``dev`` otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, Phase, settings
+
+PROFILES = ("ci", "dev", "thorough")
+_ENV_VARS = ("OVO_COMPAT_PROFILE", "HYPOTHESIS_PROFILE")
+_SLOW_DATA_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
+
+
+def register_profiles() -> None:
+    """Register the ``ci``, ``dev`` and ``thorough`` profiles with Hypothesis (idempotent)."""
+    settings.register_profile(
+        "ci",
+        derandomize=True,
+        database=None,
+        deadline=None,
+        print_blob=True,
+        max_examples=25,
+        suppress_health_check=_SLOW_DATA_OK,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+    )
+    settings.register_profile("dev", deadline=None, suppress_health_check=_SLOW_DATA_OK)
+    settings.register_profile(
+        "thorough",
+        max_examples=1000,
+        deadline=None,
+        print_blob=True,
+        suppress_health_check=_SLOW_DATA_OK,
+    )
+
+
+def default_profile() -> str:
+    """The profile chosen by environment variables, or ``ci``/``dev`` by the ``CI`` variable."""
+    for var in _ENV_VARS:
+        value = os.environ.get(var)
+        if value:
+            return value
+    return "ci" if os.environ.get("CI") else "dev"
+
+
+def load_profile(name: str | None = None) -> str:
+    """Register the profiles and load ``name`` (or `default_profile`); return the name loaded."""
+    register_profiles()
+    chosen = name or default_profile()
+    settings.load_profile(chosen)
+    return chosen
