@@ -8,11 +8,11 @@ location inside the primitive, and carries a stable ``code`` such as
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Failure:
     """The coordinates and explanation of one compatibility failure."""
 
@@ -23,7 +23,7 @@ class Failure:
     to_version: str | None = None
     field: str | None = None
     location: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def pair(self) -> str:

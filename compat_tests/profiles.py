@@ -4,6 +4,7 @@
   the reproduction blob of a failure.
 * ``dev``: Hypothesis's defaults; explores new examples on every run.
 * ``thorough``: many more examples, for nightly or pre-release runs.
+* ``bench``: ``ci`` with 100 examples per case, the benchmarks' workload.
 
 Pick one with pytest's ``--hypothesis-profile NAME`` or the ``OVO_COMPAT_PROFILE``
 environment variable (``HYPOTHESIS_PROFILE`` is honoured too).  Without either,
@@ -16,15 +17,14 @@ import os
 
 from hypothesis import HealthCheck, Phase, settings
 
-PROFILES = ("ci", "dev", "thorough")
+PROFILES = ("ci", "dev", "thorough", "bench")
 _ENV_VARS = ("OVO_COMPAT_PROFILE", "HYPOTHESIS_PROFILE")
 _SLOW_DATA_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
 def register_profiles() -> None:
-    """Register the ``ci``, ``dev`` and ``thorough`` profiles with Hypothesis (idempotent)."""
-    settings.register_profile(
-        "ci",
+    """Register the ``ci``, ``dev``, ``thorough`` and ``bench`` profiles (idempotent)."""
+    ci = settings(
         derandomize=True,
         database=None,
         deadline=None,
@@ -33,6 +33,8 @@ def register_profiles() -> None:
         suppress_health_check=_SLOW_DATA_OK,
         phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
     )
+    settings.register_profile("ci", ci)
+    settings.register_profile("bench", ci, max_examples=100)
     settings.register_profile("dev", deadline=None, suppress_health_check=_SLOW_DATA_OK)
     settings.register_profile(
         "thorough",
