@@ -1,0 +1,198 @@
+"""The ``ovo-compat`` command: ``snapshot``, ``check`` and ``run``.
+
+Exit status: 0 when everything is fine, 1 when a check fails (or a recorded
+version would be rewritten), 2 on bad input (configuration, snapshot files,
+imports, command line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from compat_tests.config import Target, find_config, load_target
+from compat_tests.errors import ConfigError, OvoCompatError
+from compat_tests.versions import parse
+
+__all__ = ["main"]
+
+OK, FAILED, BAD_INPUT = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``ovo-compat`` with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as exc:  # argparse reports usage errors with status 2
+        return int(exc.code or 0)
+    try:
+        return args.handler(args, sys.stdout)
+    except OvoCompatError as exc:
+        print(f"ovo-compat {args.command}: error: {exc}", file=sys.stderr)
+        return BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ovo-compat",
+        description="Rolling-upgrade compatibility tests for oslo.versionedobjects projects.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument(
+            "--config",
+            help="TOML file with [tool.ovo-compat.targets.NAME] tables "
+            "(default: nearest pyproject.toml)",
+        )
+        sub.add_argument("--target", help="target name (optional when only one is defined)")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    snapshot = command("snapshot", _snapshot, "record the current schema of every class")
+    snapshot.add_argument(
+        "--infer-history",
+        action="store_true",
+        help="also record older versions inferred from each class's backport code",
+    )
+    check = command("check", _check, "diff the current classes against the snapshots")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    run = command("run", _run, "run the compatibility test suite with pytest")
+    run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra pytest arguments")
+    return parser
+
+
+def _target(args: argparse.Namespace) -> Target:
+    return load_target(args.config, args.target)
+
+
+def _snapshot(args: argparse.Namespace, out: TextIO) -> int:
+    from compat_tests.discover import Catalog
+    from compat_tests.schema import describe
+    from compat_tests.snapshots import ImmutableVersionError, SnapshotStore
+
+    target = _target(args)
+    catalog = Catalog.load(target)
+    store = SnapshotStore(target.snapshots)
+    problems: list[str] = []
+    for name, cls in sorted(catalog.classes.items()):
+        schemas = _inferred(target, cls, problems) if args.infer_history else {}
+        schemas[cls.VERSION] = {**describe(cls), "inferred": False}
+        recorded = store.history(name) if name in store else {}
+        newest = max(recorded, key=parse) if recorded else None
+        for version, schema in schemas.items():
+            regressed = newest is not None and parse(version) < parse(newest)
+            if regressed and version not in recorded and not schema["inferred"]:
+                problems.append(
+                    f"{name}: VERSION {version} is older than the recorded {newest} "
+                    f"({store.path(name)}); versions only move forward"
+                )
+                continue
+            try:
+                written = store.record(name, version, schema)
+            except ImmutableVersionError as exc:
+                problems.append(str(exc))
+                continue
+            state = "recorded" if written else "unchanged"
+            kind = " (inferred)" if schema["inferred"] else ""
+            print(f"{state} {name} {version}{kind} -> {store.path(name)}", file=out)
+    problems += _snapshot_rpc(target, out)
+    for problem in problems:
+        print(f"ovo-compat snapshot: error: {problem}", file=sys.stderr)
+    return FAILED if problems else OK
+
+
+def _snapshot_rpc(target: Target, out: TextIO) -> list[str]:
+    # RPC API snapshots live in <snapshots>/rpc; compat_tests.rpc describes them.
+    if not target.rpc:
+        return []
+    from compat_tests.rpc.api import load_apis
+    from compat_tests.rpc.schema import record_api
+    from compat_tests.snapshots import ImmutableVersionError, SnapshotStore
+
+    store = SnapshotStore(target.snapshots / "rpc")
+    problems = []
+    for api in load_apis(target):
+        try:
+            state = "recorded" if record_api(store.directory, api) else "unchanged"
+        except ImmutableVersionError as exc:
+            problems.append(str(exc))
+            continue
+        print(f"{state} RPC API {api.name} -> {store.path(api.name)}", file=out)
+    return problems
+
+
+def _rpc_failures(target: Target) -> list[Any]:
+    if not target.rpc:
+        return []
+    from compat_tests.rpc.diff import check_target
+
+    return check_target(target)
+
+
+def _inferred(target: Target, cls: type, problems: list[str]) -> dict[str, dict[str, Any]]:
+    from compat_tests.inference import InferenceError, infer_history
+
+    name = cls.obj_name()
+    try:
+        history = infer_history(cls, context=_context(target))
+    except InferenceError as exc:
+        oldest = target.oldest_supported(name)
+        if any(parse(v) >= parse(oldest) for v in exc.skipped):
+            problems.append(str(exc))
+        history = exc.history
+    return {v: {**s, "inferred": s.get("inferred", True)} for v, s in history.items()}
+
+
+def _context(target: Target) -> Any:
+    if target.context is None:
+        return None
+    module_name, _, attr = target.context.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(
+            f"{target.config_path}: [tool.ovo-compat.targets.{target.name}] context: cannot "
+            f"load {target.context!r} ({type(exc).__name__}: {exc})"
+        ) from exc
+    return factory()
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    from compat_tests.diff import apply_declared, object_failures
+
+    target = _target(args)
+    failures = apply_declared(object_failures(target) + _rpc_failures(target), target.exceptions)
+    if args.format == "json":
+        report = {
+            "target": target.name,
+            "ok": not failures,
+            "failures": [f.as_dict() for f in failures],
+        }
+        out.write(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    else:
+        for failure in failures:
+            print(failure.render(), file=out)
+        if failures:
+            print(f"{len(failures)} snapshot failure(s) in target {target.name!r}", file=out)
+        else:
+            print(f"ok: every class of target {target.name!r} matches its snapshots", file=out)
+    return FAILED if failures else OK
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    import pytest
+
+    config = str(args.config or find_config())
+    name = args.target or load_target(config).name
+    extra = list(args.pytest_args)
+    if extra[:1] == ["--"]:
+        extra = extra[1:]
+    pytest_args = ["--pyargs", "compat_tests", "--compat-config", config, "--compat-target", name]
+    return int(pytest.main([*pytest_args, *extra]))

@@ -1,0 +1,43 @@
+"""``MAJOR.MINOR`` version strings as OVO uses them, compared numerically ("1.10" > "1.9")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from compat_tests.errors import OvoCompatError
+
+__all__ = ["VersionError", "is_version", "major", "parse", "sort_versions"]
+
+_VERSION_RE = re.compile(r"^(\d+)\.(\d+)$")
+
+
+class VersionError(OvoCompatError, ValueError):
+    """A string that should be an OVO version is not of the form ``MAJOR.MINOR``."""
+
+
+def is_version(value: object) -> bool:
+    """Tell whether ``value`` is a string of the form ``MAJOR.MINOR`` (e.g. ``"1.10"``)."""
+    return isinstance(value, str) and _VERSION_RE.match(value) is not None
+
+
+def parse(version: str, *, where: str = "") -> tuple[int, int]:
+    """Turn ``"1.10"`` into ``(1, 10)``; raise `VersionError` naming ``where`` otherwise."""
+    match = _VERSION_RE.match(version) if isinstance(version, str) else None
+    if match is None:
+        prefix = f"{where}: " if where else ""
+        raise VersionError(
+            f'{prefix}{version!r} is not a version of the form MAJOR.MINOR such as "1.8"; '
+            "OVO versions are two dot-separated integers"
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
+def major(version: str) -> int:
+    """The major component of ``version``."""
+    return parse(version)[0]
+
+
+def sort_versions(versions: Iterable[str]) -> list[str]:
+    """``versions`` sorted oldest first, numerically per component."""
+    return sorted(versions, key=parse)
