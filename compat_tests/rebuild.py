@@ -1,0 +1,471 @@
+"""Old nodes: real OVO classes rebuilt from recorded snapshots, in an isolated registry.
+
+An `OldNode` is what one old service would have loaded: one version of every object
+name.  Its classes are genuine ``VersionedObject`` subclasses whose fields are exactly
+the recorded schema's, so the suite can deserialize what a new node sends and check it
+the way the old node would.
+
+Isolation: rebuilt classes are never registered in a ``VersionedObjectRegistry`` (its
+class table is process-global and shared by every registry subclass).  They resolve
+child objects with their own ``obj_class_from_name``, which only looks inside the node.
+
+Strictness: OVO's ``_obj_from_primitive`` silently ignores keys of the primitive's data
+that the class has no field for.  Rebuilt classes refuse them with `UnknownFieldsError`,
+because a new node sending a field the old one does not know is exactly what the suite
+must notice.
+
+The project's own backport code is never used: ``obj_make_compatible`` of a rebuilt
+class backports children through the recorded relationships and drops the fields the
+target version did not have.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+from collections.abc import Mapping
+from typing import Any
+
+from oslo_versionedobjects import base, exception, fields
+
+from compat_tests.errors import SnapshotError
+from compat_tests.schema import describe_field, describe_type
+from compat_tests.versions import is_version as _is_version
+from compat_tests.versions import parse
+
+__all__ = ["OldNode", "UnknownFieldsError", "build_field"]
+
+Schema = Mapping[str, Any]
+Histories = Mapping[str, Mapping[str, Schema]]
+
+# Descriptor keys describing the field rather than its type.
+_FIELD_KEYS = ("nullable", "default")
+
+
+class UnknownFieldsError(exception.VersionedObjectsException):
+    """A primitive carries fields that the old node's version of the object does not have."""
+
+    msg_fmt = (
+        "%(objname)s %(objver)s (old node) got unknown field(s) %(fields)s; "
+        "that version only has %(known)s"
+    )
+
+
+class OldNode:
+    """One old node: a version of each recorded object name, rebuilt as real OVO classes.
+
+    ``manifest`` maps object name -> version to rebuild; ``histories`` maps object name ->
+    ``{version: schema}`` (a `compat_tests.snapshots.SnapshotStore` works).  ``current``
+    optionally maps object name -> the project's current class; it supplies the
+    serialization namespaces, the dict-compat/list mixins and the ``Field`` objects
+    reused (deep-copied) where a recorded descriptor equals the current one.  Without it
+    the newest class registered under that name (if any) is used.
+    """
+
+    def __init__(
+        self,
+        manifest: Mapping[str, str],
+        histories: Histories,
+        *,
+        current: Mapping[str, type] | None = None,
+    ) -> None:
+        self._manifest = dict(sorted(manifest.items()))
+        self._histories = histories
+        self._current = current
+        self._classes: dict[str, type[base.VersionedObject]] = {}
+        for name, version in self._manifest.items():
+            self._classes[name] = self._build_class(name, version)
+
+    @classmethod
+    def for_version(
+        cls,
+        histories: Histories,
+        name: str,
+        version: str,
+        *,
+        current: Mapping[str, type] | None = None,
+    ) -> OldNode:
+        """The node holding ``name`` at ``version``.
+
+        Children named by its relationships are at the version the relationships map
+        ``version`` to (transitively); every other recorded name is at its newest
+        recorded version.
+        """
+        return cls(resolve_manifest(histories, name, version), histories, current=current)
+
+    @property
+    def manifest(self) -> dict[str, str]:
+        """Object name -> version of every class in this node."""
+        return dict(self._manifest)
+
+    def cls(self, name: str) -> type[base.VersionedObject]:
+        """The rebuilt class of object ``name``."""
+        try:
+            return self._classes[name]
+        except KeyError:
+            raise SnapshotError(
+                f"the old node has no object {name!r} (it holds {sorted(self._classes)}); "
+                "record its snapshot with `ovo-compat snapshot`"
+            ) from None
+
+    def __repr__(self) -> str:
+        return f"OldNode({self._manifest!r})"
+
+    def _current_class(self, name: str) -> type | None:
+        if self._current is not None:
+            return self._current.get(name)
+        registered = base.VersionedObjectRegistry.obj_classes().get(name)
+        if registered:
+            return registered[0]
+        # Projects with their own class table (neutron's NeutronObjectRegistry): the
+        # newest class of that name defined in the process.
+        defined = [
+            klass
+            for klass in _all_subclasses(base.VersionedObject)
+            if klass.obj_name() == name
+            and not issubclass(klass, _NodeObject)
+            and _is_version(klass.VERSION)
+        ]
+        return max(defined, key=lambda klass: parse(klass.VERSION), default=None)
+
+    def _build_class(self, name: str, version: str) -> type[base.VersionedObject]:
+        history = _history(self._histories, name)
+        if version not in history:
+            raise SnapshotError(
+                f"{name} {version} is not recorded (recorded: {sorted(history, key=parse)}); "
+                "record it, or build the node at a recorded version"
+            )
+        schema = history[version]
+        current = self._current_class(name)
+        current_fields = getattr(current, "fields", {}) if current is not None else {}
+        built = {
+            field_name: _field_for(fd, current_fields.get(field_name), name, version, field_name)
+            for field_name, fd in sorted(schema.get("fields", {}).items())
+        }
+        bases = (*_mixins(current), _NodeObject)
+        attrs: dict[str, Any] = {
+            "VERSION": version,
+            "fields": built,
+            "obj_relationships": {
+                field_name: [tuple(pair) for pair in pairs]
+                for field_name, pairs in schema.get("relationships", {}).items()
+            },
+            "_node": self,
+            "_history": history,
+            "__module__": __name__,
+            "__qualname__": f"OldNode.{name}",
+        }
+        # A name the project no longer defines still speaks the project's namespaces.
+        namespaces = current or next(iter((self._current or {}).values()), None)
+        if namespaces is not None:
+            attrs["OBJ_PROJECT_NAMESPACE"] = namespaces.OBJ_PROJECT_NAMESPACE
+            attrs["OBJ_SERIAL_NAMESPACE"] = namespaces.OBJ_SERIAL_NAMESPACE
+        klass = type(name, bases, attrs)
+        # objectify adds the field properties without registering the class anywhere.
+        base.VersionedObjectRegistry.objectify(klass)
+        # Mixins such as ObjectListBase contribute default fields: keep exactly the snapshot's.
+        klass.fields = {key: klass.fields[key] for key in built}
+        return klass
+
+
+class _NodeObject(base.VersionedObject):
+    """Private base of rebuilt classes: node-local lookup, strict parsing, generic backport."""
+
+    _node: OldNode
+    _history: Mapping[str, Schema]
+
+    @classmethod
+    def obj_class_from_name(cls, objname: str, objver: str) -> type[base.VersionedObject]:
+        """Like OVO's registry lookup, but only among the classes of this old node."""
+        node = cls._node
+        if objname not in node._classes:
+            raise exception.UnsupportedObjectError(objtype=objname)
+        found = node._classes[objname]
+        if found.VERSION == objver or _is_compatible(objver, found.VERSION):
+            return found
+        raise exception.IncompatibleObjectVersion(
+            objname=objname, objver=objver, supported=found.VERSION
+        )
+
+    @classmethod
+    def _obj_from_primitive(cls, context: Any, objver: str, primitive: dict[str, Any]) -> Any:
+        data = cls._obj_primitive_field(primitive, "data")
+        unknown = sorted(set(data) - set(cls.fields))
+        if unknown:
+            raise UnknownFieldsError(
+                objname=cls.obj_name(), objver=cls.VERSION, fields=unknown, known=sorted(cls.fields)
+            )
+        return super()._obj_from_primitive(context, objver, primitive)
+
+    def obj_make_compatible(self, primitive: dict[str, Any], target_version: str) -> None:
+        """Backport children by the recorded relationships; drop fields ``target_version`` lacks."""
+        target = self._history.get(target_version)
+        if target is None:
+            raise SnapshotError(
+                f"{self.obj_name()} {target_version} is not recorded (recorded: "
+                f"{sorted(self._history, key=parse)}); the old node can only backport to a "
+                "recorded version"
+            )
+        keep = set(target.get("fields", {}))
+        for key, field in self.fields.items():
+            if key in keep and key in primitive and _is_object_field(field):
+                self._obj_make_obj_compatible(primitive, target_version, key)
+        for key in list(primitive):
+            if key not in keep:
+                del primitive[key]
+
+
+def resolve_manifest(histories: Histories, name: str, version: str) -> dict[str, str]:
+    """Object name -> version for the node holding ``name`` at ``version``.
+
+    Children follow the relationships of the versions that need them, transitively; when
+    two parents need different minors of one child, the newest is kept (it accepts both).
+    Every other recorded name is at its newest recorded version.
+    """
+    pinned: dict[str, str] = {}
+    pending = [(name, version, None)]
+    while pending:
+        obj, ver, needed_by = pending.pop()
+        history = _history(histories, obj)
+        if ver not in history:
+            by = f" (required by {needed_by})" if needed_by else ""
+            raise SnapshotError(
+                f"{obj} {ver}{by} is not recorded (recorded: {sorted(history, key=parse)}); "
+                "record that version or fix the relationship table"
+            )
+        previous = pinned.get(obj)
+        if previous is not None:
+            if parse(previous)[0] != parse(ver)[0]:
+                raise SnapshotError(
+                    f"the old node needs {obj} at both {previous} and {ver}{_by(needed_by)}, "
+                    "two major versions no single node can hold; fix the relationship tables"
+                )
+            if parse(previous) >= parse(ver):
+                continue
+        pinned[obj] = ver
+        for child, child_ver in _children(history[ver], obj, ver, histories):
+            pending.append((child, child_ver, f"{obj} {ver}"))
+    for other in histories:
+        if other not in pinned:
+            pinned[other] = max(_history(histories, other), key=parse)
+    return pinned
+
+
+def build_field(descriptor: Mapping[str, Any], *, where: str = "field") -> fields.Field:
+    """A ``Field`` rebuilt from its snapshot descriptor; `SnapshotError` naming ``where`` if not."""
+    field_type = _build_type(_type_part(descriptor), where)
+    kwargs: dict[str, Any] = {"nullable": bool(descriptor.get("nullable", False))}
+    if "default" in descriptor:
+        kwargs["default"] = _default(field_type, descriptor["default"])
+    field: fields.Field
+    if isinstance(field_type, fields.Object):
+        field = fields.ObjectField(field_type._obj_name, field_type._subclasses, **kwargs)
+        field._type = field_type
+    elif isinstance(field_type, fields.List) and isinstance(
+        field_type._element_type._type, fields.Object
+    ):
+        inner = field_type._element_type._type
+        field = fields.ListOfObjectsField(inner._obj_name, inner._subclasses, **kwargs)
+        field._type = field_type
+    else:
+        field = fields.Field(field_type, **kwargs)
+    rebuilt = describe_field(field)
+    if rebuilt != dict(descriptor):
+        raise SnapshotError(
+            f"{where}: cannot rebuild {descriptor.get('class')} from its descriptor "
+            f"{dict(descriptor)!r} (rebuilt as {rebuilt!r}); make the type's constructor accept "
+            "the recorded params, or keep the type importable under its recorded class path"
+        )
+    return field
+
+
+def _field_for(
+    descriptor: Mapping[str, Any],
+    current_field: fields.Field | None,
+    name: str,
+    version: str,
+    field_name: str,
+) -> fields.Field:
+    if current_field is not None and describe_field(current_field) == dict(descriptor):
+        return copy.deepcopy(current_field)
+    return build_field(descriptor, where=f"{name} {version} field {field_name!r}")
+
+
+def _type_part(descriptor: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in descriptor.items() if key not in _FIELD_KEYS}
+
+
+def _build_type(descriptor: Mapping[str, Any], where: str) -> fields.FieldType:
+    klass = _import_class(descriptor.get("class"), where)
+    element = None
+    if "element" in descriptor:
+        element_fd = descriptor["element"]
+        element = fields.Field(
+            _build_type(_type_part(element_fd), where),
+            nullable=bool(element_fd.get("nullable", False)),
+        )
+    instance = _construct(klass, descriptor, element)
+    _patch_state(instance, descriptor, element)
+    if describe_type(instance) != _type_part(descriptor):
+        raise SnapshotError(
+            f"{where}: cannot rebuild {descriptor.get('class')} from {dict(descriptor)!r} "
+            f"(rebuilt as {describe_type(instance)!r}); make the type's constructor accept the "
+            "recorded params"
+        )
+    return instance
+
+
+def _construct(klass: type, descriptor: Mapping[str, Any], element: fields.Field | None) -> Any:
+    params = descriptor.get("params", {})
+    attempts: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    if "objname" in descriptor:
+        attempts.append(((descriptor["objname"],), {"subclasses": descriptor["subclasses"]}))
+    if element is not None:
+        attempts.append(((element._type,), {"nullable": True} if element.nullable else {}))
+    if "valid_values" in descriptor:
+        attempts.append(((), {"valid_values": descriptor["valid_values"], **params}))
+    if params:
+        attempts.append(((), dict(params)))
+    attempts.append(((), {}))
+    for args, kwargs in attempts:
+        try:
+            return klass(*args, **kwargs)
+        except (TypeError, ValueError, exception.VersionedObjectsException):
+            continue
+    # Constructors that cannot take the recorded state: the state is patched in afterwards.
+    return klass.__new__(klass)
+
+
+def _patch_state(
+    instance: Any, descriptor: Mapping[str, Any], element: fields.Field | None
+) -> None:
+    if "valid_values" in descriptor:
+        current = getattr(instance, "_valid_values", None)
+        if current is None or list(current) != descriptor["valid_values"]:
+            instance._valid_values = list(descriptor["valid_values"])
+    if element is not None:
+        instance._element_type = element
+    if "objname" in descriptor:
+        instance._obj_name = descriptor["objname"]
+        instance._subclasses = descriptor["subclasses"]
+    if "pattern" in descriptor and getattr(instance, "PATTERN", None) != descriptor["pattern"]:
+        instance.PATTERN = descriptor["pattern"]
+    state = vars(instance)
+    for key, value in descriptor.get("params", {}).items():
+        if f"_{key}" in state:
+            setattr(instance, f"_{key}", value)
+        elif key in state:
+            setattr(instance, key, value)
+        else:
+            setattr(instance, f"_{key}", value)
+
+
+def _import_class(path: Any, where: str) -> type:
+    if not isinstance(path, str) or "." not in path:
+        raise SnapshotError(f'{where}: descriptor has no valid "class" (got {path!r})')
+    parts = path.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        module_name = ".".join(parts[:split])
+        try:
+            thing: Any = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        try:
+            for attr in parts[split:]:
+                thing = getattr(thing, attr)
+        except AttributeError:
+            break
+        if isinstance(thing, type) and issubclass(thing, fields.AbstractFieldType):
+            return thing
+        raise SnapshotError(
+            f"{where}: {path} is not an oslo.versionedobjects FieldType; the descriptor's "
+            '"class" must name the field\'s type (e.g. oslo_versionedobjects.fields.String)'
+        )
+    raise SnapshotError(
+        f"{where}: field type class {path} cannot be imported; install the package that "
+        "defines it, or keep the class at that path"
+    )
+
+
+def _default(field_type: fields.FieldType, value: Any) -> Any:
+    # Snapshots hold sets as sorted lists (JSON has no set).
+    if isinstance(field_type, fields.Set) and isinstance(value, list):
+        return set(value)
+    return value
+
+
+def _history(histories: Histories, name: str) -> Mapping[str, Schema]:
+    try:
+        return histories[name]
+    except (KeyError, SnapshotError) as exc:
+        raise SnapshotError(
+            f"no snapshot recorded for {name!r} ({exc}); record it with `ovo-compat snapshot`"
+        ) from None
+
+
+def _children(
+    schema: Schema, name: str, version: str, histories: Histories
+) -> list[tuple[str, str]]:
+    children = []
+    for field_name, fd in schema.get("fields", {}).items():
+        objname = _objname(fd)
+        if objname is None or objname == name:
+            continue
+        if objname not in histories:
+            raise SnapshotError(
+                f"{name} {version} field {field_name!r} holds {objname} objects, but no snapshot "
+                f"of {objname} is recorded; record it with `ovo-compat snapshot`"
+            )
+        child_ver = _child_version(schema.get("relationships", {}).get(field_name, []), version)
+        if child_ver is not None:
+            children.append((objname, child_ver))
+    return children
+
+
+def _objname(descriptor: Mapping[str, Any]) -> str | None:
+    while "objname" not in descriptor and "element" in descriptor:
+        descriptor = descriptor["element"]
+    return descriptor.get("objname")
+
+
+def _child_version(pairs: list[list[str]], version: str) -> str | None:
+    found = None
+    for parent, child in pairs:
+        if parse(parent) <= parse(version):
+            found = child
+    return found
+
+
+def _is_compatible(requested: str, available: str) -> bool:
+    wanted, have = parse(requested), parse(available)
+    return wanted[0] == have[0] and wanted[1] <= have[1]
+
+
+def _is_object_field(field: fields.Field) -> bool:
+    return isinstance(field, (fields.ObjectField, fields.ListOfObjectsField))
+
+
+def _mixins(current: type | None) -> list[type]:
+    if current is None:
+        return []
+    return [
+        mixin
+        for mixin in (
+            base.ObjectListBase,
+            base.VersionedObjectDictCompat,
+            base.ComparableVersionedObject,
+        )
+        if issubclass(current, mixin)
+    ]
+
+
+def _all_subclasses(klass: type) -> list[type]:
+    found = []
+    for sub in klass.__subclasses__():
+        found.append(sub)
+        found.extend(_all_subclasses(sub))
+    return found
+
+
+def _by(needed_by: str | None) -> str:
+    return f" (the latter required by {needed_by})" if needed_by else ""
