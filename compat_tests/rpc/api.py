@@ -1,0 +1,160 @@
+"""How a project describes one RPC API to ovo-compat.
+
+An `RpcApi` names everything the harness needs and nothing more: how to build
+the client (given a transport and a version cap), how to build the current
+server's endpoints, the topic, and optional strategies for client arguments.
+Arguments without an explicit strategy are drawn from their type annotation:
+versioned objects through ``strategies.objects`` and everything else through
+Hypothesis's ``from_type``, the same way ``st.builds`` fills a signature.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import strategies as st
+from oslo_versionedobjects import base as ovo_base
+
+from compat_tests.errors import ConfigError
+
+__all__ = ["RpcApi", "argument_strategy", "client_methods", "load_apis"]
+
+
+@dataclass(frozen=True)
+class RpcApi:
+    """Description of one RPC API: client factory, server endpoints, topic, argument strategies.
+
+    ``client(transport, version_cap)`` returns the project's client wrapper (the
+    object whose methods call ``prepare(...).call/cast``).  A client that builds
+    its own ``RPCClient`` without a cap is pinned by the harness through
+    ``client_attr`` (see `compat_tests.pinning.pin_client`).  ``endpoints()``
+    returns the current server's endpoint objects; their ``target.version`` is the
+    API's current version.  ``arguments`` maps a client method name to
+    ``{parameter: strategy}`` overrides.
+    """
+
+    name: str
+    topic: str
+    client: Callable[[Any, str | None], Any]
+    endpoints: Callable[[], Sequence[Any]]
+    obj_base: type | None = None
+    serializer: Callable[[], Any] | None = None
+    context: Callable[[], Any] = dict
+    methods: tuple[str, ...] | None = None
+    arguments: Mapping[str, Mapping[str, st.SearchStrategy]] = field(default_factory=dict)
+    client_attr: str = "client"
+    namespace: str | None = None
+    timeout: float = 5.0
+
+    def make_serializer(self) -> Any:
+        """The serializer both sides use: the project's own, or one for obj_base."""
+        if self.serializer is not None:
+            return self.serializer()
+        if self.obj_base is None:
+            raise ConfigError(
+                f"RPC API {self.name}: set obj_base=<your VersionedObject base class> (a plain "
+                "VersionedObjectSerializer cannot find your objects otherwise) or serializer=..."
+            )
+        serializer_cls = type(
+            f"{self.name}Serializer",
+            (ovo_base.VersionedObjectSerializer,),
+            {"OBJ_BASE_CLASS": self.obj_base},
+        )
+        return serializer_cls()
+
+
+def load_apis(target: Any) -> list[RpcApi]:
+    """Import the `RpcApi` objects a target names in its ``rpc`` list (``"module:attribute"``)."""
+    apis = []
+    for ref in target.rpc:
+        module_name, _, attr = ref.partition(":")
+        where = f"{target.config_path}: [tool.ovo-compat.targets.{target.name}] rpc entry {ref!r}"
+        try:
+            api = getattr(importlib.import_module(module_name), attr)
+        except (ImportError, AttributeError) as exc:
+            raise ConfigError(
+                f"{where} cannot be imported ({exc}); fix the module or name"
+            ) from None
+        if not isinstance(api, RpcApi):
+            raise ConfigError(
+                f"{where} is a {type(api).__name__}, not a compat_tests.RpcApi; point it at "
+                "the RpcApi(...) description of the API"
+            )
+        apis.append(api)
+    return apis
+
+
+def client_methods(api: RpcApi, client: Any) -> tuple[str, ...]:
+    """Names of the client methods to exercise: ``api.methods`` or every public method."""
+    if api.methods is not None:
+        missing = [m for m in api.methods if not callable(getattr(client, m, None))]
+        if missing:
+            raise ConfigError(
+                f"RPC API {api.name}: methods {missing} are not methods of "
+                f"{type(client).__name__}; fix RpcApi(methods=...)"
+            )
+        return api.methods
+    own = {
+        name
+        for klass in type(client).__mro__
+        if klass is not object
+        for name, value in vars(klass).items()
+        if not name.startswith("_") and inspect.isfunction(value)
+    }
+    return tuple(sorted(own - {"can_send_version", "prepare"}))
+
+
+def argument_strategy(api: RpcApi, client: Any, method: str) -> st.SearchStrategy[dict]:
+    """Keyword arguments for ``client.method(context, **kwargs)``.
+
+    Parameters with a default are sometimes omitted; explicit strategies in
+    ``api.arguments`` win over annotations.
+    """
+    func = getattr(client, method)
+    params = list(inspect.signature(func).parameters.values())[1:]  # drop the context
+    try:
+        hints = typing.get_type_hints(func)
+    except Exception:  # unresolvable string annotations: fall back to explicit strategies
+        hints = {}
+    overrides = api.arguments.get(method, {})
+    required: dict[str, st.SearchStrategy] = {}
+    optional: dict[str, st.SearchStrategy] = {}
+    for param in params:
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        if param.name in overrides:
+            strategy = overrides[param.name]
+        elif param.name in hints:
+            strategy = _from_annotation(hints[param.name])
+        elif param.default is not param.empty:
+            continue
+        else:
+            raise ConfigError(
+                f"RPC API {api.name}: client method {type(client).__name__}.{method} parameter "
+                f"{param.name!r} has no annotation and no default; annotate it or pass "
+                f"RpcApi(arguments={{{method!r}: {{{param.name!r}: <strategy>}}}})"
+            )
+        (optional if param.default is not param.empty else required)[param.name] = strategy
+    return st.fixed_dictionaries(required, optional=optional)
+
+
+def _from_annotation(annotation: Any) -> st.SearchStrategy:
+    if isinstance(annotation, type) and issubclass(annotation, ovo_base.VersionedObject):
+        from strategies import objects
+
+        return objects(annotation)
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (list, Sequence) and args:
+        return st.lists(_from_annotation(args[0]), max_size=3)
+    if origin in (typing.Union, types.UnionType):
+        return st.one_of([_from_annotation(a) for a in args])
+    if annotation is type(None):
+        return st.none()
+    return st.from_type(annotation)
