@@ -11,6 +11,7 @@ import argparse
 import importlib
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -25,6 +26,10 @@ OK, FAILED, BAD_INPUT = 0, 1, 2
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``ovo-compat`` with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    # oslo.messaging imports eventlet and Neutron announces its eventlet backend; their
+    # banners would bury the report.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+    warnings.filterwarnings("ignore", message="The selected oslo_service backend")
     parser = _parser()
     try:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))

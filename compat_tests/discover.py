@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -21,7 +22,7 @@ from oslo_versionedobjects import base as ovo_base
 from compat_tests.config import Target
 from compat_tests.errors import DiscoveryError
 
-__all__ = ["Catalog"]
+__all__ = ["Catalog", "ensure_importable"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Catalog:
     @classmethod
     def load(cls, target: Target) -> Catalog:
         """Import ``target``'s modules and collect its classes; `DiscoveryError` on failure."""
+        ensure_importable(target)
         modules = [_import_tree(target, name) for name in target.objects]
         for name in target.strategies:
             _import(target, name, "strategies")
@@ -65,6 +67,17 @@ class Catalog:
     def version(self, name: str) -> str:
         """Current version of object ``name``."""
         return self.classes[name].VERSION
+
+
+def ensure_importable(target: Target) -> None:
+    """Put the directory of ``target``'s configuration file on ``sys.path``.
+
+    The modules a target names are relative to the project root, as for pytest's
+    ``rootdir``: ``ovo-compat`` run from a checkout imports them without installing it.
+    """
+    root = str(target.root)
+    if root not in sys.path:
+        sys.path.insert(0, root)
 
 
 def _where(target: Target, key: str) -> str:

@@ -49,11 +49,21 @@ def describe_field(field: fields.Field) -> dict[str, Any]:
 
 
 def describe_type(field_type: fields.FieldType) -> dict[str, Any]:
-    """The descriptor of a ``FieldType`` instance (an element descriptor: no nullable/default)."""
+    """The descriptor of a ``FieldType`` instance (an element descriptor: no nullable/default).
+
+    Older neutron-lib releases set ``AUTO_TYPE`` to a FieldType class rather than an instance
+    and nest a ``Field`` as a list element; both are described by the FieldType they carry,
+    so the same wire format gets the same descriptor across releases.
+    """
+    if isinstance(field_type, type):
+        return {"type": field_type.__name__, "class": _dotted(field_type)}
+    if isinstance(field_type, fields.Field):
+        # ``List(SomeField())`` (a Field where a FieldType belongs) carries its type inside.
+        return describe_type(field_type._type)
     klass = type(field_type)
     descriptor: dict[str, Any] = {
         "type": klass.__name__,
-        "class": f"{klass.__module__}.{klass.__qualname__}",
+        "class": _dotted(klass),
     }
     valid_values = getattr(field_type, "_valid_values", None)
     if valid_values is not None:
@@ -74,6 +84,10 @@ def describe_type(field_type: fields.FieldType) -> dict[str, Any]:
     if params:
         descriptor["params"] = params
     return descriptor
+
+
+def _dotted(klass: type) -> str:
+    return f"{klass.__module__}.{klass.__qualname__}"
 
 
 def remotable_methods(cls: type) -> dict[str, str]:

@@ -21,6 +21,7 @@ from typing import Any
 from hypothesis import strategies as st
 from oslo_versionedobjects import base as ovo_base
 
+from compat_tests.discover import ensure_importable
 from compat_tests.errors import ConfigError
 
 __all__ = ["RpcApi", "argument_strategy", "client_methods", "load_apis"]
@@ -71,6 +72,7 @@ class RpcApi:
 
 def load_apis(target: Any) -> list[RpcApi]:
     """Import the `RpcApi` objects a target names in its ``rpc`` list (``"module:attribute"``)."""
+    ensure_importable(target)
     apis = []
     for ref in target.rpc:
         module_name, _, attr = ref.partition(":")
