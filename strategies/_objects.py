@@ -1,0 +1,309 @@
+"""Strategies for whole versioned objects, their children, and their primitives."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable, Iterator
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+from oslo_utils import versionutils
+from oslo_versionedobjects import base, exception
+from oslo_versionedobjects import fields as ovo_fields
+
+from strategies._errors import ObjectResolutionError, StrategyError
+from strategies._fields import Site, build, has_objects
+from strategies._registry import on_change
+
+# A version no registry holds: asking for it makes obj_class_from_name report the newest
+# version it supports, through the owner's own (possibly isolated) registry.
+_PROBE_VERSION = "999999.0"
+
+# Built strategies live on the class itself (they refer to it, so a weak-keyed global
+# cache would keep every class alive); a registration bumps the generation and thereby
+# invalidates all of them at once.
+_CACHE_ATTR = "_ovo_compat_strategies"
+_generation = [0]
+
+
+def _bump_generation() -> None:
+    _generation[0] += 1
+
+
+on_change(_bump_generation)
+
+
+class _Skip(Exception):
+    """Leave this field unset: depth is exhausted and the field is optional or cyclic."""
+
+
+def objects(
+    cls: type,
+    *,
+    version: str | None = None,
+    fields: Iterable[str] | None = None,
+    max_depth: int = 2,
+) -> st.SearchStrategy:
+    """Strategy for instances of the versioned object class ``cls``.
+
+    Every required field (non-nullable, no default) is set; every other field is set
+    or left unset at random, since unset fields are where backports break.  With
+    ``version`` the instance's ``VERSION`` is that version and child objects are
+    generated at the versions ``cls.obj_relationships`` maps it to (else the child's
+    newest).  Only ``fields`` (default: all of ``cls.fields``) may be set.  Children
+    are resolved with ``cls.obj_class_from_name`` so classes living in an isolated
+    registry work unchanged.  Below ``max_depth`` levels of children, nullable object
+    fields are None or unset, collections of objects are empty, and required objects
+    are generated with their required fields only (unset where that would recurse
+    forever).  Strategies are built once per argument set and cached.
+    """
+    if not (isinstance(cls, type) and issubclass(cls, base.VersionedObject)):
+        raise InvalidArgument(f"objects() needs a VersionedObject subclass, got {cls!r}")
+    if max_depth < 0:
+        raise InvalidArgument(f"objects({cls.__name__}): max_depth={max_depth} must be >= 0")
+    version = _check_version(cls, version)
+    names = _check_fields(cls, fields)
+    return _objects(cls, version, names, max_depth, (), False)
+
+
+def primitives(
+    cls: type,
+    *,
+    version: str | None = None,
+    fields: Iterable[str] | None = None,
+    max_depth: int = 2,
+) -> st.SearchStrategy:
+    """Strategy for ``obj.obj_to_primitive()`` of ``objects(cls, ...)`` (same arguments)."""
+    return objects(cls, version=version, fields=fields, max_depth=max_depth).map(
+        lambda obj: obj.obj_to_primitive()
+    )
+
+
+def global_children(owner: str | None, max_depth: int) -> _Children:
+    """Children resolved in oslo's global registry at their newest version (for field_values)."""
+    return _Children(base.VersionedObject, None, max_depth, (), exhausted=False, owner_name=owner)
+
+
+def _objects(
+    cls: type,
+    version: str | None,
+    names: tuple[str, ...] | None,
+    depth: int,
+    chain: tuple[str, ...],
+    minimal: bool,
+) -> st.SearchStrategy:
+    key = (version, names, depth, chain, minimal)
+    per_class = vars(cls).get(_CACHE_ATTR)  # vars(): never a parent class's cache
+    if per_class is None or per_class.get("generation") != _generation[0]:
+        per_class = {"generation": _generation[0]}
+        setattr(cls, _CACHE_ATTR, per_class)
+    if key not in per_class:
+        per_class[key] = _build_objects(cls, version, names, depth, chain, minimal)
+    return per_class[key]
+
+
+def _build_objects(
+    cls: type,
+    version: str | None,
+    names: tuple[str, ...] | None,
+    depth: int,
+    chain: tuple[str, ...],
+    minimal: bool,
+) -> st.SearchStrategy:
+    owner = cls.obj_name()
+    required: dict[str, st.SearchStrategy] = {}
+    optional: dict[str, st.SearchStrategy] = {}
+    for name in names if names is not None else tuple(cls.fields):
+        field = cls.fields[name]
+        is_required = _is_required(field)
+        if minimal and not is_required:
+            continue
+        exhausted = depth <= 0 and has_objects(field._type)
+        children = _Children(cls, version, depth, chain, exhausted=exhausted, required=is_required)
+        try:
+            strategy = build(field, Site(owner, name), children)
+        except _Skip:
+            continue
+        (required if is_required else optional)[name] = strategy
+
+    def instantiate(values: dict[str, object]) -> base.VersionedObject:
+        obj = cls()
+        if version is not None:
+            obj.VERSION = version
+        for name, value in values.items():
+            try:
+                setattr(obj, name, value)
+            except (ValueError, TypeError) as exc:
+                raise StrategyError(
+                    f"The strategy for {owner}.{name} drew {value!r}, which the field rejects: "
+                    f"{exc}. Register a strategy that draws only accepted values with "
+                    f"strategies.register_field_strategy(<its field type>, ...)"
+                ) from exc
+        return obj
+
+    return st.fixed_dictionaries(required, optional=optional).map(instantiate)
+
+
+class _Children:
+    """Resolves Object field values of one owner class at one version and depth."""
+
+    def __init__(
+        self,
+        owner: type,
+        version: str | None,
+        depth: int,
+        chain: tuple[str, ...],
+        *,
+        exhausted: bool,
+        required: bool = False,
+        owner_name: str | None = None,
+    ) -> None:
+        self._owner = owner
+        self._version = version
+        self._depth = depth
+        self._chain = chain
+        self._required = required
+        self._owner_name = owner_name
+        self.exhausted = exhausted
+
+    def child(self, objname: str, field: ovo_fields.Field, site: Site) -> st.SearchStrategy:
+        """Strategy for the child object ``objname`` held by ``field`` at ``site``."""
+        if self.exhausted:
+            return self._past_depth(objname, field, site)
+        if getattr(field._type, "_subclasses", False):
+            return self._any_subclass(objname, site)
+        child_cls, child_version = self._resolve(objname, site)
+        return _objects(child_cls, child_version, None, self._depth - 1, (), False)
+
+    def _any_subclass(self, objname: str, site: Site) -> st.SearchStrategy:
+        """``Object(objname, subclasses=True)``: the class itself or any subclass of it.
+
+        The named class is often an abstract base missing from the registry (neutron's
+        ``QosRule``), so the candidates are the Python subclasses of every class named
+        ``objname``, each resolved through the owner so an isolated registry still rules.
+        """
+        options = []
+        for name in _subclass_names(objname):
+            try:
+                with _quiet_lookups():
+                    child_cls, child_version = self._resolve(name, site)
+            except ObjectResolutionError:
+                continue
+            if name != objname:
+                child_version = None  # relationships name the base class's versions only
+            options.append(_objects(child_cls, child_version, None, self._depth - 1, (), False))
+        if not options:
+            self._resolve(objname, site)  # raises the error naming the field
+        return st.one_of(options)
+
+    def _past_depth(self, objname: str, field: ovo_fields.Field, site: Site) -> st.SearchStrategy:
+        if field.nullable:
+            return st.nothing()  # the caller's nullable wrapper makes this None
+        if not self._required:
+            raise _Skip
+        here = self._owner.obj_name()
+        if objname == here or objname in self._chain:
+            raise _Skip  # a required cycle has no finite instance; cut it here
+        child_cls, child_version = self._resolve(objname, site)
+        return _objects(child_cls, child_version, None, 0, (*self._chain, here), True)
+
+    def _resolve(self, objname: str, site: Site) -> tuple[type, str | None]:
+        wanted = self._relationship_version(site.name)
+        try:
+            if wanted is None:
+                try:
+                    found = self._owner.obj_class_from_name(objname, _PROBE_VERSION)
+                    return found, None
+                except exception.IncompatibleObjectVersion as exc:
+                    wanted = exc.kwargs["supported"]
+            child_cls = self._owner.obj_class_from_name(objname, wanted)
+        except (exception.UnsupportedObjectError, exception.IncompatibleObjectVersion) as exc:
+            raise ObjectResolutionError(
+                f"Field {site.owner or self._owner_name}.{site.name} holds {objname} objects "
+                f"(version {wanted or 'newest'}), but {self._owner.__name__}.obj_class_from_name "
+                f"cannot provide one: {exc}. Register {objname} in the owner's registry or fix "
+                f"the field's obj_relationships entry."
+            ) from exc
+        return child_cls, (None if child_cls.VERSION == wanted else wanted)
+
+    def _relationship_version(self, name: str | None) -> str | None:
+        pairs = getattr(self._owner, "obj_relationships", {}).get(name or "", ())
+        at = versionutils.convert_version_to_tuple(self._version or self._owner.VERSION)
+        chosen = None
+        for parent_version, child_version in sorted(
+            pairs, key=lambda p: versionutils.convert_version_to_tuple(p[0])
+        ):
+            if versionutils.convert_version_to_tuple(parent_version) <= at:
+                chosen = child_version
+        return chosen
+
+
+@contextlib.contextmanager
+def _quiet_lookups() -> Iterator[None]:
+    """Mute the "unregistered object type" error that registries log for expected misses.
+
+    Projects log it through their own loggers (neutron does), so logging is muted as a
+    whole, only for these build-time lookups.
+    """
+    previous = logging.root.manager.disable
+    logging.disable(logging.ERROR)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
+
+
+def _subclass_names(objname: str) -> list[str]:
+    """``objname`` then the object names of every subclass of a class named ``objname``."""
+    names: set[str] = set()
+    pending = list(base.VersionedObject.__subclasses__())
+    seen: set[type] = set()
+    while pending:
+        klass = pending.pop()
+        if klass in seen:
+            continue
+        seen.add(klass)
+        pending.extend(klass.__subclasses__())
+        if any(getattr(k, "obj_name", None) and k.obj_name() == objname for k in klass.__mro__):
+            names.add(klass.obj_name())
+    names.discard(objname)
+    return [objname, *sorted(names)]
+
+
+def _is_required(field: ovo_fields.Field) -> bool:
+    return not field.nullable and field.default is ovo_fields.UnspecifiedDefault
+
+
+def _check_version(cls: type, version: str | None) -> str | None:
+    if version is None or version == cls.VERSION:
+        return None
+    try:
+        wanted = versionutils.convert_version_to_tuple(version)
+    except (ValueError, TypeError, AttributeError):
+        raise InvalidArgument(
+            f"objects({cls.__name__}, version={version!r}): not a 'MAJOR.MINOR' version"
+        ) from None
+    current = versionutils.convert_version_to_tuple(cls.VERSION)
+    if wanted[0] != current[0] or wanted > current:
+        raise InvalidArgument(
+            f"objects({cls.__name__}, version={version!r}): {cls.__name__} is version "
+            f"{cls.VERSION}; ask for an older minor version of the same major, or pass a "
+            f"class rebuilt at {version}"
+        )
+    return version
+
+
+def _check_fields(cls: type, names: Iterable[str] | None) -> tuple[str, ...] | None:
+    if names is None:
+        return None
+    if isinstance(names, str):
+        raise InvalidArgument(f"objects({cls.__name__}): fields must be an iterable of names")
+    wanted = set(names)
+    unknown = sorted(wanted - set(cls.fields))
+    if unknown:
+        raise InvalidArgument(
+            f"objects({cls.__name__}, fields=...): {', '.join(unknown)} not in "
+            f"{cls.__name__}.fields ({', '.join(sorted(cls.fields))})"
+        )
+    return tuple(name for name in cls.fields if name in wanted)
