@@ -2,18 +2,228 @@
 
 Registers the Hypothesis profiles (so ``--hypothesis-profile ci`` works everywhere)
 and loads the default one when none is chosen on the command line.
+
+With ``--compat-config FILE`` and/or ``--compat-target NAME`` it also turns the
+configured target into tests (``pytest --pyargs compat_tests``): the generic test
+modules of this package ask `run_context` for the shared state.  Without those
+options the plugin is inert: the generic modules are not even collected.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from compat_tests import profiles
+from compat_tests.config import Target, load_target
+from compat_tests.errors import ConfigError, OvoCompatError
+from compat_tests.failures import CompatFailure
 
 profiles.register_profiles()
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_TARGET_KEY = pytest.StashKey["Target | None"]()
+_CONTEXT_KEY = pytest.StashKey["RunContext"]()
+_STALE_KEY = pytest.StashKey[list]()
+_USAGE_KEY = pytest.StashKey["tuple[set[int], set[int]]"]()
+
+
+@dataclass
+class RunContext:
+    """State shared by every generic test of one run: loaded once per session."""
+
+    target: Target
+    catalog: Any
+    store: Any
+    support: dict[str, str]
+    objects: Any
+    fixtures: list[Any] = field(default_factory=list)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--compat-config`` and ``--compat-target``."""
+    group = parser.getgroup("ovo-compat", "oslo.versionedobjects compatibility suite")
+    group.addoption(
+        "--compat-config",
+        default=None,
+        help="pyproject.toml (or other TOML file) with [tool.ovo-compat.targets.NAME]",
+    )
+    group.addoption(
+        "--compat-target",
+        default=None,
+        help="target NAME to test (optional when the file defines exactly one)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Load the profile named by the environment unless ``--hypothesis-profile`` chose one."""
     if config.getoption("hypothesis_profile", default=None) is None:
         profiles.load_profile()
+    configured_target(config)  # a bad configuration is a usage error before collection
+
+
+def configured_target(config: pytest.Config) -> Target | None:
+    """The target chosen by ``--compat-config``/``--compat-target``, or None when not configured."""
+    if _TARGET_KEY not in config.stash:
+        path = config.getoption("compat_config", default=None)
+        name = config.getoption("compat_target", default=None)
+        target = None
+        if path or name:
+            try:
+                target = load_target(path, name)
+            except ConfigError as exc:
+                raise pytest.UsageError(str(exc)) from None
+        config.stash[_TARGET_KEY] = target
+    return config.stash[_TARGET_KEY]
+
+
+def run_context(config: pytest.Config) -> RunContext:
+    """The session's `RunContext` (target, catalog, snapshot store, support window, cases).
+
+    Built on first use and cached; ``target.fixtures`` are set up here and cleaned
+    up when pytest unconfigures.  Raises `pytest.UsageError` when not configured.
+    """
+    if _CONTEXT_KEY in config.stash:
+        return config.stash[_CONTEXT_KEY]
+    target = configured_target(config)
+    if target is None:
+        raise pytest.UsageError(
+            "ovo-compat tests need a target: pass --compat-config FILE and/or --compat-target NAME"
+        )
+    from compat_tests.cases import ObjectSuite
+    from compat_tests.discover import Catalog
+    from compat_tests.snapshots import SnapshotStore
+
+    try:
+        started = [_start_fixture(target, ref) for ref in target.fixtures]
+        catalog = Catalog.load(target)
+        store = SnapshotStore(target.snapshots)
+        objects = ObjectSuite(target, catalog.classes, store)
+    except OvoCompatError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    context = RunContext(
+        target=target,
+        catalog=catalog,
+        store=store,
+        support={name: target.oldest_supported(name) for name in catalog.classes},
+        objects=objects,
+        fixtures=started,
+    )
+    config.stash[_CONTEXT_KEY] = context
+    return context
+
+
+def _start_fixture(target: Target, ref: str) -> Any:
+    module_name, _, attr = ref.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(
+            f"{target.config_path}: [tool.ovo-compat.targets.{target.name}] fixtures entry "
+            f"{ref!r} cannot be imported ({exc}); name a 'module:callable' returning a "
+            "fixtures.Fixture"
+        ) from None
+    fixture = factory()
+    fixture.setUp()
+    return fixture
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Skip this package's generic test modules when no target is configured."""
+    if (
+        collection_path.resolve().parent == _PACKAGE_DIR
+        and collection_path.name.startswith("test_")
+        and configured_target(config) is None
+    ):
+        return True
+    return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo
+) -> Generator[None, Any, Any]:
+    """Attach the ovo-compat rendering (with a reproduction line) to compatibility failures."""
+    report = yield
+    if call.excinfo is not None and isinstance(call.excinfo.value, CompatFailure):
+        target = configured_target(item.config)
+        from compat_tests import report as rendering
+
+        reproduce = None
+        if target is not None and item.path is not None:
+            reproduce = rendering.reproduction_line(
+                target, rendering.test_path(item.nodeid, item.path)
+            )
+        case = getattr(item, "callspec", None)
+        case_id = case.id if case is not None else None
+        text = rendering.render(call.excinfo.value.failure, case_id=case_id, reproduce=reproduce)
+        report.sections.append(("ovo-compat failure", text))
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a declared exception never fired (aggregated over xdist workers)."""
+    config = session.config
+    usage = _usage(config)
+    if _CONTEXT_KEY in config.stash:
+        fired, covered = config.stash[_CONTEXT_KEY].objects.exception_usage()
+        usage[0].update(fired)
+        usage[1].update(covered)
+    if hasattr(config, "workeroutput"):  # an xdist worker: the controller decides
+        config.workeroutput["ovo_compat_usage"] = [sorted(usage[0]), sorted(usage[1])]
+        return
+    target = configured_target(config)
+    if target is None:
+        return
+    from compat_tests.cases import stale_from_usage
+
+    stale = stale_from_usage(target, *usage)
+    config.stash[_STALE_KEY] = stale
+    if stale and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """Collect which declared exceptions an xdist worker saw fire and covered."""
+    output = getattr(node, "workeroutput", {}).get("ovo_compat_usage")
+    if output:
+        usage = _usage(node.config)
+        usage[0].update(output[0])
+        usage[1].update(output[1])
+
+
+def _usage(config: pytest.Config) -> tuple[set[int], set[int]]:
+    if _USAGE_KEY not in config.stash:
+        config.stash[_USAGE_KEY] = (set(), set())
+    return config.stash[_USAGE_KEY]
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Report stale declared exceptions and versions skipped below the support window."""
+    stale = config.stash.get(_STALE_KEY, [])
+    if stale:
+        from compat_tests.report import render_stale
+
+        terminalreporter.section("ovo-compat", sep="=")
+        terminalreporter.write_line(render_stale(stale))
+    if _CONTEXT_KEY in config.stash:
+        cases = config.stash[_CONTEXT_KEY].objects.cases()
+        skipped = [c for c in cases if c.skip]
+        if skipped:
+            terminalreporter.write_line(
+                f"ovo-compat: {len(skipped)} version(s) below the support window skipped: "
+                + ", ".join(c.id for c in skipped)
+            )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Clean up the target's fixtures."""
+    if _CONTEXT_KEY in config.stash:
+        for fixture in reversed(config.stash[_CONTEXT_KEY].fixtures):
+            fixture.cleanUp()

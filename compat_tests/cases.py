@@ -1,0 +1,278 @@
+"""Enumerate and run the object test cases of a target: one per (class, property, version pair).
+
+`ObjectSuite` is runner-independent: ``cases()`` lists `Case` objects (with a skip
+reason for versions below the support window) and ``run(case)`` drives the
+property with Hypothesis.  The pytest plugin only parametrizes over them.
+
+Properties per class, with ``C`` the current version and ``v`` each older supported one:
+
+* ``Name[C]-snapshot``: the recorded snapshots match the code (unbumped changes fail);
+* ``Name[C]-roundtrip``: serialization and the JSON wire at the current version;
+* ``Name[C->v]-backport``: new to old through ``obj_relationships`` (or the manifest
+  when the class has none), including unset fields and source mutation;
+* ``Name[C->v]-manifest``: new to old driven by the old node's version manifest;
+* ``Name[C->v]-indirection``: the old node receives a too-new object through
+  ``object_backport_versions``;
+* ``Name[v->C]-upgrade``: old to new, re-backport to ``v``, and every pair ``v -> u``
+  for the supported ``u < v`` on the same generated example.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+
+import strategies
+from compat_tests.config import DeclaredException, Target
+from compat_tests.failures import CompatFailure, Failure
+from compat_tests.properties import (
+    Subject,
+    check_backport,
+    check_indirection,
+    check_manifest_backport,
+    check_roundtrip,
+    check_upgrade,
+)
+from compat_tests.versions import parse, sort_versions
+
+PROPERTIES = ("snapshot", "roundtrip", "backport", "manifest", "indirection", "upgrade")
+_PAIR_PROPERTIES = ("backport", "manifest", "indirection", "upgrade")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One test: a property of one class at one version pair."""
+
+    name: str
+    prop: str
+    from_version: str
+    to_version: str
+    lower: tuple[str, ...] = ()
+    skip: str | None = None
+
+    @property
+    def id(self) -> str:
+        """Readable test id such as ``Port[1.11->1.8]-backport``."""
+        if self.from_version == self.to_version:
+            return f"{self.name}[{self.from_version}]-{self.prop}"
+        return f"{self.name}[{self.from_version}->{self.to_version}]-{self.prop}"
+
+    @property
+    def is_pair(self) -> bool:
+        """True for cases that exercise two different versions."""
+        return self.prop in _PAIR_PROPERTIES
+
+
+@dataclass
+class ObjectSuite:
+    """The object cases of one target and the state shared by all of them.
+
+    ``classes`` maps object names to current classes (a `Catalog`'s ``classes``, or
+    a substitute, as the seeded-bug gallery does); ``histories`` maps names to
+    ``{version: schema}``; ``node_factory(histories, name, version)`` builds an old node
+    (default `compat_tests.rebuild.OldNode.for_version`), cached per (name, version).
+    """
+
+    target: Target
+    classes: Mapping[str, type]
+    histories: Any
+    node_factory: Callable[[Any, str, str], Any] | None = None
+    snapshot_failures: list[Failure] | None = None
+    fired: set[DeclaredException] = field(default_factory=set)
+    ran: list[Case] = field(default_factory=list)
+    _nodes: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
+    _subjects: dict[str, Subject] = field(default_factory=dict, init=False, repr=False)
+    _store: Any = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Snapshot stores read their files on every access; the properties read them per example.
+        self._store = self.histories
+        self.histories = {name: dict(self.histories[name]) for name in self.histories}
+
+    @property
+    def store(self) -> Any:
+        """The histories as given (a `SnapshotStore` in normal runs)."""
+        return self._store
+
+    def subject(self, name: str) -> Subject:
+        """The `Subject` for class ``name`` (cached)."""
+        if name not in self._subjects:
+            self._subjects[name] = Subject(
+                name=name,
+                cls=self.classes[name],
+                histories=self.histories,
+                node=functools.partial(self._node, name),
+                transformed=functools.partial(self.target.is_transformed, name),
+            )
+        return self._subjects[name]
+
+    def _node(self, name: str, version: str) -> Any:
+        key = (name, version)
+        if key not in self._nodes:
+            factory = self.node_factory
+            if factory is None:
+                from compat_tests.rebuild import OldNode
+
+                factory = OldNode.for_version
+            self._nodes[key] = factory(self.histories, name, version)
+        return self._nodes[key]
+
+    def versions(self, name: str) -> tuple[list[str], list[str]]:
+        """(supported, below-window) recorded versions of ``name`` older than the current one."""
+        current = str(self.classes[name].VERSION)
+        recorded = self.histories[name] if name in self.histories else {}
+        older = [v for v in sort_versions(recorded) if parse(v) < parse(current)]
+        oldest = self.target.oldest_supported(name)
+        same_major = [v for v in older if parse(v)[0] == parse(current)[0]]
+        supported = [v for v in same_major if parse(v) >= parse(oldest)]
+        below = [v for v in older if v not in supported]
+        return supported, below
+
+    def cases(self) -> list[Case]:
+        """Every case of the target, including skipped ones (with their reason)."""
+        result: list[Case] = []
+        for name in sorted(self.classes):
+            current = str(self.classes[name].VERSION)
+            result.append(Case(name, "snapshot", current, current))
+            result.append(Case(name, "roundtrip", current, current))
+            if name not in self.histories:
+                continue
+            supported, below = self.versions(name)
+            for v in reversed(supported):
+                for prop in ("backport", "manifest", "indirection"):
+                    result.append(Case(name, prop, current, v))
+                lower = tuple(u for u in supported if parse(u) < parse(v))
+                result.append(Case(name, "upgrade", v, current, lower=lower))
+            for v in reversed(below):
+                result.append(Case(name, "backport", current, v, skip=self._why_skipped(name, v)))
+        return result
+
+    def _why_skipped(self, name: str, version: str) -> str:
+        oldest = self.target.oldest_supported(name)
+        current = str(self.classes[name].VERSION)
+        if parse(version)[0] != parse(current)[0]:
+            return f"{name} {version} is a different major version than {current}"
+        key = name if name in self.target.support else "default"
+        return (
+            f"{name} {version} is below the support window (oldest supported {oldest}, "
+            f"[tool.ovo-compat.targets.{self.target.name}.support] {key})"
+        )
+
+    def run(self, case: Case, settings: hypothesis_settings | None = None) -> None:
+        """Run ``case``: raises `CompatFailure` (after Hypothesis shrinking) when it fails."""
+        if case.skip:
+            raise ValueError(f"case {case.id} is skipped: {case.skip}")
+        self.ran.append(case)
+        subject = self.subject(case.name)
+        if case.prop == "snapshot":
+            for failure in self._snapshot_failures(subject.name):
+                self._guarded(case, functools.partial(_raise, failure))
+            return
+        if case.prop == "upgrade":
+            strategy = strategies.objects(subject.node(case.from_version).cls(case.name))
+        else:
+            strategy = strategies.objects(subject.cls)
+        check = self._property(case, subject)
+
+        def body(obj: Any) -> None:
+            self._guarded(case, lambda: check(obj))
+
+        body.__name__ = body.__qualname__ = _identifier(case)
+        # One shrunk counterexample per case reads better than an exception group.
+        chosen = hypothesis_settings(settings, report_multiple_bugs=False)
+        chosen(given(obj=strategy)(body))()
+
+    def _property(self, case: Case, subject: Subject) -> Callable[[Any], Any]:
+        if case.prop == "roundtrip":
+            return functools.partial(check_roundtrip, subject)
+        if case.prop == "backport":
+            return lambda obj: check_backport(subject, obj, case.to_version)
+        if case.prop == "manifest":
+            return lambda obj: check_manifest_backport(subject, obj, case.to_version)
+        if case.prop == "indirection":
+            return lambda obj: check_indirection(subject, obj, case.to_version)
+        if case.prop == "upgrade":
+            return lambda obj: check_upgrade(subject, obj, case.lower)
+        raise ValueError(f"unknown property {case.prop!r}; known: {', '.join(PROPERTIES)}")
+
+    def _snapshot_failures(self, name: str) -> list[Failure]:
+        if self.snapshot_failures is None:
+            from compat_tests.diff import check_classes
+
+            self.snapshot_failures = check_classes(self.classes, self._store)
+        return [f for f in self.snapshot_failures if f.subject == name]
+
+    def _guarded(self, case: Case, check: Callable[[], Any]) -> None:
+        try:
+            check()
+        except CompatFailure as exc:
+            declared = self.declared_for(exc.failure)
+            if declared is None:
+                raise
+            self.fired.add(declared)
+
+    def declared_for(self, failure: Failure) -> DeclaredException | None:
+        """The declared exception covering ``failure``, if any."""
+        for declared in self.target.exceptions:
+            if declared.matches(
+                failure.subject,
+                failure.code,
+                failure.from_version,
+                failure.to_version,
+                failure.field,
+            ):
+                return declared
+        return None
+
+    def exception_usage(self) -> tuple[set[int], set[int]]:
+        """Indexes (into ``target.exceptions``) of those that fired and of those a run case covers.
+
+        Plain integers, so pytest-xdist workers can send them to the controller.
+        """
+        fired = {i for i, d in enumerate(self.target.exceptions) if d in self.fired}
+        covered = {
+            i
+            for i, d in enumerate(self.target.exceptions)
+            if any(_could_match(d, c) for c in self.ran)
+        }
+        return fired, covered
+
+    def stale_exceptions(self) -> list[DeclaredException]:
+        """Declared exceptions that never fired although a case they cover ran."""
+        fired, covered = self.exception_usage()
+        return stale_from_usage(self.target, fired, covered)
+
+
+def stale_from_usage(
+    target: Target, fired: Iterable[int], covered: Iterable[int]
+) -> list[DeclaredException]:
+    """The declared exceptions covered by some run case that never fired (by index)."""
+    fired = set(fired)
+    return [target.exceptions[i] for i in sorted(set(covered) - fired)]
+
+
+def _raise(failure: Failure) -> None:
+    raise CompatFailure(failure)
+
+
+def _identifier(case: Case) -> str:
+    """A Python identifier naming the case, so Hypothesis's falsifying-example line reads well."""
+    versions = "_".join(v.replace(".", "_") for v in (case.from_version, case.to_version))
+    return f"{case.prop}_{case.name}_{versions}"
+
+
+def _could_match(declared: DeclaredException, case: Case) -> bool:
+    if declared.object not in ("*", case.name):
+        return False
+    if case.prop == "snapshot":  # the snapshot check covers the whole recorded history
+        return True
+    want_from, want_to = declared.versions.split("->")
+    pairs: Iterable[tuple[str, str]] = [(case.from_version, case.to_version)]
+    if case.prop == "upgrade":
+        pairs = [*pairs, *((case.from_version, u) for u in case.lower)]
+    return any(want_from in ("*", f) and want_to in ("*", t) for f, t in pairs)

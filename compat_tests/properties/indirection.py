@@ -1,0 +1,107 @@
+"""Property 6b: an old node receiving a too-new object gets it backported through indirection."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from oslo_versionedobjects import base
+
+from compat_tests.failures import CompatFailure, Failure
+from compat_tests.properties._compare import dig, first_difference, normalized
+from compat_tests.properties.subject import Subject
+
+
+class CurrentCodeIndirection(base.VersionedObjectIndirectionAPI):
+    """An indirection API (a conductor) that backports with the current classes."""
+
+    def __init__(self, cls: type) -> None:
+        self._cls = cls
+
+    def object_backport_versions(self, context: Any, objinst: Any, object_versions: Any) -> Any:
+        """Read the primitive with the current code and send it at the caller's versions."""
+        obj = self._cls.obj_from_primitive(copy.deepcopy(objinst), context=context)
+        return obj.obj_to_primitive(
+            target_version=object_versions[obj.obj_name()], version_manifest=object_versions
+        )
+
+    def object_action(self, *args: Any, **kwargs: Any) -> Any:
+        """Not used by the compatibility suite."""
+        raise NotImplementedError
+
+    def object_class_action(self, *args: Any, **kwargs: Any) -> Any:
+        """Not used by the compatibility suite."""
+        raise NotImplementedError
+
+    def object_class_action_versions(self, *args: Any, **kwargs: Any) -> Any:
+        """Not used by the compatibility suite."""
+        raise NotImplementedError
+
+    def object_backport(self, *args: Any, **kwargs: Any) -> Any:
+        """Not used: the old node's serializer always sends its version manifest."""
+        raise NotImplementedError
+
+
+class _OldNodeSerializer(base.VersionedObjectSerializer):
+    """The old node's serializer: asks the indirection API for its own node's versions."""
+
+    def __init__(self, obj_base: type, manifest: Mapping[str, str]) -> None:
+        self.OBJ_BASE_CLASS = obj_base
+        self._manifest = dict(manifest)
+
+    def _do_backport(self, context: Any, objprim: dict, objclass: type) -> Any:
+        api = self.OBJ_BASE_CLASS.indirection_api
+        result = api.object_backport_versions(context, objprim, dict(self._manifest))
+        # Over RPC the reply goes through this same serializer before the caller sees it.
+        return self.deserialize_entity(context, result)
+
+
+def check_indirection(subject: Subject, obj: Any, version: str) -> None:
+    """The old node at ``version`` deserializes ``obj`` through indirection like a direct backport.
+
+    Codes: ``indirection.unreadable`` (the serializer path fails) and
+    ``indirection.mismatch`` (the object differs from a manifest-driven direct backport).
+    """
+    node = subject.node(version)
+    manifest = dict(node.manifest)
+    old_cls = node.cls(subject.name)
+    api = CurrentCodeIndirection(subject.cls)
+    obj_base = type(subject.name, (old_cls,), {"indirection_api": api})
+    serializer = _OldNodeSerializer(obj_base, manifest)
+    pair = (str(obj.VERSION), version)
+    try:
+        received = serializer.deserialize_entity(None, obj.obj_to_primitive())
+    except Exception as exc:
+        raise CompatFailure(
+            Failure(
+                code="indirection.unreadable",
+                subject=subject.name,
+                from_version=pair[0],
+                to_version=pair[1],
+                message=(
+                    f"an old node at {version} could not receive the object through "
+                    f"object_backport_versions: {type(exc).__name__}: {exc}"
+                ),
+            )
+        ) from exc
+    direct = old_cls.obj_from_primitive(
+        obj.obj_to_primitive(target_version=version, version_manifest=manifest)
+    )
+    got = normalized(received.obj_to_primitive())
+    want = normalized(direct.obj_to_primitive())
+    path = first_difference(want, got)
+    if path is not None:
+        raise CompatFailure(
+            Failure(
+                code="indirection.mismatch",
+                subject=subject.name,
+                from_version=pair[0],
+                to_version=pair[1],
+                field=str(path[1]) if len(path) > 1 else None,
+                message=(
+                    f"through indirection the old node holds {dig(got, path)!r}, a direct "
+                    f"backport gives {dig(want, path)!r}"
+                ),
+            )
+        )

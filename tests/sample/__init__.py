@@ -1,0 +1,1 @@
+"""The sample target: Neutron-like objects with a recorded version history."""

@@ -1,0 +1,114 @@
+"""The pytest plugin end to end, run in subprocesses with pytester."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.suite.conftest import write_config
+
+BASE = [
+    "--pyargs",
+    "compat_tests",
+    "-p",
+    "no:cacheprovider",
+    "--hypothesis-profile",
+    "ci",
+    "-W",
+    "ignore",
+]
+
+
+def test_plugin_is_inert_without_a_target(compat_pytester: pytest.Pytester) -> None:
+    result = compat_pytester.runpytest_subprocess(*BASE, "--collect-only", "-q")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert "test_object" not in result.stdout.str()
+
+
+def test_sample_target_passes_with_readable_ids(compat_pytester: pytest.Pytester) -> None:
+    config = write_config(compat_pytester)
+    result = compat_pytester.runpytest_subprocess(*BASE, "--compat-config", str(config), "-v")
+    outcomes = result.parseoutcomes()
+    assert result.ret == pytest.ExitCode.OK
+    out = result.stdout.str()
+    assert outcomes["passed"] >= 67
+    assert out.count("::test_object[") == 66
+    for case_id in (
+        "Port[1.4->1.2]-backport",
+        "Network[1.3->1.4]-upgrade",
+        "Subnet[1.2]-roundtrip",
+    ):
+        assert f"test_object[{case_id}] PASSED" in out
+
+
+def test_versions_below_the_support_window_are_skipped_visibly(
+    compat_pytester: pytest.Pytester,
+) -> None:
+    config = write_config(compat_pytester, support="1.2")
+    result = compat_pytester.runpytest_subprocess(
+        *BASE, "--compat-config", str(config), "-rs", "-k", "Subnet or Port"
+    )
+    out = result.stdout.str()
+    assert result.ret == pytest.ExitCode.OK
+    assert "Port 1.1 is below the support window (oldest supported 1.2" in out
+    assert "version(s) below the support window skipped" in out
+    assert "Subnet[1.2->1.0]-backport" in out
+
+
+def test_declared_exception_that_never_fires_fails_the_run(
+    compat_pytester: pytest.Pytester,
+) -> None:
+    stale = """
+[[tool.ovo-compat.targets.sample.exceptions]]
+object = "Subnet"
+code = "backport.crash"
+reason = "was fixed long ago"
+"""
+    config = write_config(compat_pytester, extra="")
+    config.write_text(config.read_text() + stale)
+    result = compat_pytester.runpytest_subprocess(
+        *BASE, "--compat-config", str(config), "-k", "Subnet"
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    out = result.stdout.str()
+    assert "declared exceptions that never fired" in out
+    assert "Subnet *->* code=backport.crash" in out
+    assert "was fixed long ago" in out
+
+
+def test_run_with_zero_version_pairs_fails(compat_pytester: pytest.Pytester) -> None:
+    config = write_config(compat_pytester, support="1.9")
+    result = compat_pytester.runpytest_subprocess(
+        *BASE, "--compat-config", str(config), "-k", "exercises"
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert "exercises zero version pairs" in result.stdout.str()
+
+
+def test_failure_shows_counterexample_code_location_and_reproduction(
+    compat_pytester: pytest.Pytester,
+) -> None:
+    config = write_config(
+        compat_pytester,
+        extra='fixtures = ["tests.gallery.harness:forgets_to_drop_new_field"]',
+        objects="tests.gallery.broken",
+    )
+    result = compat_pytester.runpytest_subprocess(
+        *BASE, "--compat-config", str(config), "-k", "Port and backport"
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    out = result.stdout.str()
+    assert "FAILED" in out and "test_object[Port[1.4->1.1]-backport]" in out
+    assert "Failing test case" in out or "Falsifying example" in out
+    assert "'dns_name'" in out  # the shrunk object holds the field the backport forgot
+    assert "code:      backport.unknown-field" in out
+    assert "field:     dns_name" in out
+    assert "location:  /versioned_object.data/dns_name" in out
+    assert "reproduce: pytest" in out and "--compat-target sample" in out
+
+
+def test_bad_config_is_a_usage_error(compat_pytester: pytest.Pytester) -> None:
+    config = compat_pytester.path / "bad.toml"
+    config.write_text("[tool.ovo-compat.targets.x]\nobjects = 3\n")
+    result = compat_pytester.runpytest_subprocess(*BASE, "--compat-config", str(config))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "'objects' must be a list of strings" in result.stderr.str()

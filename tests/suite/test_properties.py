@@ -1,0 +1,172 @@
+"""The properties as plain functions, on hand-built objects of the sample target."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from compat_tests.cases import Case, ObjectSuite
+from compat_tests.config import DeclaredException
+from compat_tests.failures import CompatFailure
+from compat_tests.properties import (
+    check_backport,
+    check_indirection,
+    check_manifest_backport,
+    check_roundtrip,
+    check_upgrade,
+)
+from tests.gallery import broken
+from tests.gallery.harness import SETTINGS, Substitute, sample
+from tests.sample.objects.network import Network
+from tests.sample.objects.port import Port
+from tests.sample.objects.subnet import Subnet
+
+UUID = "6d3b6b1e-0000-4000-8000-000000000000"
+
+
+@pytest.fixture
+def suite() -> ObjectSuite:
+    target, classes = sample()
+    from compat_tests.snapshots import SnapshotStore
+
+    return ObjectSuite(target, classes, SnapshotStore(target.snapshots))
+
+
+def _port(cls: type = Port, **extra: object) -> Port:
+    values = {
+        "id": UUID,
+        "network_id": UUID,
+        "mac_address": "aa:bb:cc:dd:ee:ff",
+        "status": "DEGRADED",
+        **extra,
+    }
+    return cls(**values)
+
+
+def _network() -> Network:
+    subnet = Subnet(id=UUID, network_id=UUID, cidr="10.0.0.0/24", gateway_ip="10.0.0.1")
+    return Network(id=UUID, name="n", dns_domain="example.org.", subnets=[subnet])
+
+
+def test_current_sample_objects_pass_every_property(suite: ObjectSuite) -> None:
+    port, network = _port(dns_name="a", binding_host=None), _network()
+    for obj, versions in ((port, ["1.3", "1.2", "1.1", "1.0"]), (network, ["1.3", "1.2", "1.0"])):
+        subject = suite.subject(obj.obj_name())
+        check_roundtrip(subject, obj)
+        for version in versions:
+            sent = check_backport(subject, obj, version)
+            assert sent["versioned_object.version"] == version
+            check_manifest_backport(subject, obj, version)
+            check_indirection(subject, obj, version)
+
+
+def test_backport_transforms_degraded_to_down_for_old_nodes(suite: ObjectSuite) -> None:
+    sent = check_backport(suite.subject("Port"), _port(), "1.2")
+    assert sent["versioned_object.data"]["status"] == "DOWN"
+
+
+def test_backport_children_follow_relationships(suite: ObjectSuite) -> None:
+    sent = check_backport(suite.subject("Network"), _network(), "1.3")
+    (child,) = sent["versioned_object.data"]["subnets"]
+    assert child["versioned_object.version"] == "1.1"
+
+
+def test_unknown_field_is_reported_with_location(suite: ObjectSuite) -> None:
+    subject = dataclasses.replace(suite.subject("Port"), cls=broken.ForgetsToDropNewField)
+    with Substitute(broken.ForgetsToDropNewField), pytest.raises(CompatFailure) as caught:
+        check_backport(subject, _port(broken.ForgetsToDropNewField, dns_name="x"), "1.1")
+    failure = caught.value.failure
+    assert (failure.code, failure.field, failure.pair) == (
+        "backport.unknown-field",
+        "dns_name",
+        "1.4->1.1",
+    )
+    assert failure.location == "/versioned_object.data/dns_name"
+
+
+def test_mutated_source_is_reported(suite: ObjectSuite) -> None:
+    subject = dataclasses.replace(suite.subject("Port"), cls=broken.MutatesSource)
+    obj = _port(broken.MutatesSource)
+    with Substitute(broken.MutatesSource), pytest.raises(CompatFailure) as caught:
+        check_backport(subject, obj, "1.2")
+    assert caught.value.failure.code == "backport.mutated-source"
+    assert caught.value.failure.field == "status"
+
+
+def test_wire_loss_is_reported(suite: ObjectSuite) -> None:
+    variant = broken.ValueLostOnTheWire
+    subject = dataclasses.replace(suite.subject("SecurityGroupRule"), cls=variant)
+    with Substitute(variant):  # registering makes the new field a property
+        obj = variant(id=UUID, security_group_id=UUID, direction="ingress", tags={"a"})
+        with pytest.raises(CompatFailure) as caught:
+            check_roundtrip(subject, obj)
+    assert caught.value.failure.code == "roundtrip.wire"
+    assert caught.value.failure.location == "/versioned_object.data/tags"
+
+
+def test_upgrade_reads_old_objects_and_checks_lower_pairs(suite: ObjectSuite) -> None:
+    subject = suite.subject("Network")
+    node = subject.node("1.3")
+    old_subnet = node.cls("Subnet")(id=UUID, network_id=UUID, cidr="10.0.0.0/24")
+    old = node.cls("Network")(id=UUID, dns_domain="d.", subnets=[old_subnet])
+    new = check_upgrade(subject, old, ["1.0", "1.1", "1.2"])
+    assert new.subnets[0].cidr == old_subnet.cidr
+
+
+def test_declared_transform_relaxes_the_value_check(suite: ObjectSuite) -> None:
+    class BlanksName(Port):
+        def obj_make_compatible(self, primitive: dict, target_version: str) -> None:
+            super().obj_make_compatible(primitive, target_version)
+            if "name" in primitive:
+                primitive["name"] = ""
+
+    BlanksName.__name__ = "Port"
+    subject = dataclasses.replace(suite.subject("Port"), cls=BlanksName)
+    with Substitute(BlanksName):
+        with pytest.raises(CompatFailure) as caught:
+            check_backport(subject, _port(BlanksName, name="web"), "1.1")
+        assert (caught.value.failure.code, caught.value.failure.field) == (
+            "backport.lost-value",
+            "name",
+        )
+        declared = DeclaredException(object="Port", field="name", reason="names are blanked")
+        target = dataclasses.replace(suite.target, transforms=(declared,))
+        relaxed = ObjectSuite(target, suite.classes, suite.store).subject("Port")
+        check_backport(
+            dataclasses.replace(relaxed, cls=BlanksName), _port(BlanksName, name="web"), "1.1"
+        )
+
+
+def test_cases_cover_every_supported_pair_with_readable_ids(suite: ObjectSuite) -> None:
+    ids = {case.id for case in suite.cases()}
+    assert "Port[1.4->1.0]-backport" in ids
+    assert "Port[1.0->1.4]-upgrade" in ids
+    assert "Network[1.4]-snapshot" in ids
+    upgrade = next(c for c in suite.cases() if c.id == "Port[1.2->1.4]-upgrade")
+    assert upgrade.lower == ("1.0", "1.1")
+
+
+def test_support_window_skips_with_reason(suite: ObjectSuite) -> None:
+    target = dataclasses.replace(suite.target, support={"default": "1.0", "Port": "1.3"})
+    cases = ObjectSuite(target, suite.classes, suite.store).cases()
+    skipped = {c.id: c.skip for c in cases if c.skip}
+    assert set(skipped) == {
+        "Port[1.4->1.2]-backport",
+        "Port[1.4->1.1]-backport",
+        "Port[1.4->1.0]-backport",
+    }
+    assert "below the support window (oldest supported 1.3" in skipped["Port[1.4->1.0]-backport"]
+
+
+def test_declared_exception_fires_or_goes_stale(suite: ObjectSuite) -> None:
+    fires = DeclaredException(
+        object="Port", code="backport.unknown-field", versions="*->1.1", reason="r"
+    )
+    stale = DeclaredException(object="Port", code="backport.crash", reason="fixed")
+    target = dataclasses.replace(suite.target, exceptions=(*suite.target.exceptions, fires, stale))
+    run = ObjectSuite(target, {**suite.classes, "Port": broken.ForgetsToDropNewField}, suite.store)
+    with Substitute(broken.ForgetsToDropNewField):
+        run.run(Case("Port", "backport", "1.4", "1.1"), SETTINGS)
+    assert fires in run.fired
+    assert run.stale_exceptions() == [stale]
