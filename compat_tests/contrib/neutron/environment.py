@@ -1,0 +1,111 @@
+"""What Neutron objects and RPC clients need from their environment, and nothing more.
+
+Neutron's objects build and serialise without a database: what they do need is a
+request context, and a neutron-lib ``Context`` evaluates policy when it is created,
+which makes oslo.policy look for its policy file through ``cfg.CONF``; that fails
+with ``NotInitializedError`` until ``cfg.CONF`` has been parsed.  Neutron's RPC
+client classes call ``neutron_lib.rpc.get_client`` in ``__init__``, which needs
+``neutron_lib.rpc.TRANSPORT``.  The helpers here provide exactly these two things.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import fixtures
+import oslo_messaging
+from neutron_lib import context as n_context
+from oslo_config import cfg
+
+from compat_tests.errors import DiscoveryError
+
+_PROJECT = "neutron"
+
+
+def _parse_empty_config(conf: cfg.ConfigOpts) -> None:
+    """Parse ``conf`` with no command line and no config files (all options at defaults)."""
+    conf([], project=_PROJECT, default_config_files=[], default_config_dirs=[])
+
+
+def context() -> n_context.Context:
+    """Return a neutron-lib admin context to build and deserialise objects with.
+
+    Used as the target's ``context`` factory.  If ``cfg.CONF`` has not been parsed
+    yet (a context needs it for its policy check), it is parsed with no arguments
+    and no config files, for the rest of the process; use :class:`NeutronConfig`
+    to scope that to a test run instead.
+    """
+    try:
+        return n_context.get_admin_context()
+    except cfg.NotInitializedError:
+        _parse_empty_config(cfg.CONF)
+        return n_context.get_admin_context()
+
+
+class NeutronConfig(fixtures.Fixture):
+    """Parse Neutron's ``cfg.CONF`` with defaults only, for the fixture's lifetime.
+
+    A ``cfg.CONF`` that is already parsed (e.g. by the project's own test base) is
+    left as it is; overrides made during the run are reset on cleanup.
+    """
+
+    def __init__(self, conf: cfg.ConfigOpts | None = None) -> None:
+        super().__init__()
+        self.conf = conf if conf is not None else cfg.CONF
+
+    def _setUp(self) -> None:
+        try:
+            # find_file is the public call that tells an unparsed ConfigOpts apart.
+            self.conf.find_file("policy.yaml")
+        except cfg.NotInitializedError:
+            _parse_empty_config(self.conf)
+            self.addCleanup(self.conf.clear)
+        self.addCleanup(self.conf.reset)
+
+
+class FakeRpcTransport(fixtures.Fixture):
+    """Point ``neutron_lib.rpc.TRANSPORT`` at oslo.messaging's in-memory ``fake`` driver.
+
+    Neutron's RPC client classes (``ResourcesPullRpcApi``, ``DhcpAgentNotifyAPI``, ...)
+    can then be constructed and prepared; casts and calls go nowhere unless a server
+    listens on the same transport (``self.transport``).
+    """
+
+    def __init__(self, conf: cfg.ConfigOpts | None = None) -> None:
+        super().__init__()
+        self.conf = conf if conf is not None else cfg.CONF
+        self.transport: oslo_messaging.Transport | None = None
+
+    def _setUp(self) -> None:
+        self.transport = oslo_messaging.get_rpc_transport(self.conf, url="fake:/")
+        self.addCleanup(self.transport.cleanup)
+        self.useFixture(fixtures.MonkeyPatch("neutron_lib.rpc.TRANSPORT", self.transport))
+
+
+def import_all_objects(package: str = "neutron.objects") -> list[str]:
+    """Import every module under ``package`` and return their names, sorted.
+
+    Neutron registers object classes as a side effect of importing their modules,
+    and some (e.g. ``neutron.objects.qos.binding``) are imported by nothing else.
+    Raises :class:`~compat_tests.errors.DiscoveryError` naming the module that fails.
+    """
+    try:
+        root = importlib.import_module(package)
+    except ImportError as exc:
+        raise DiscoveryError(
+            f"cannot import {package!r} ({exc}); install Neutron in this environment "
+            f"(pip install neutron) or fix the target's `objects` setting"
+        ) from exc
+    names = []
+    for info in pkgutil.walk_packages(root.__path__, f"{package}."):
+        try:
+            importlib.import_module(info.name)
+        except Exception as exc:
+            raise DiscoveryError(
+                f"importing Neutron object module {info.name!r} failed: "
+                f"{type(exc).__name__}: {exc}; check that neutron and neutron-lib versions "
+                f"match (pip check) in this environment"
+            ) from exc
+        names.append(info.name)
+    return sorted(names)
