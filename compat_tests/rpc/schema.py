@@ -74,12 +74,24 @@ def object_manifest(obj_base: type | None) -> dict[str, str]:
     """Newest registered version of every object class deriving from ``obj_base``."""
     if obj_base is None:
         return {}
-    manifest = {}
-    for name, classes in ovo_base.VersionedObjectRegistry.obj_classes().items():
-        mine = [c for c in classes if issubclass(c, obj_base)]
-        if mine:
-            manifest[name] = max((c.VERSION for c in mine), key=version_key)
+    manifest: dict[str, str] = {}
+    # projects may keep their own registry (Neutron's NeutronObjectRegistry has its own table)
+    registries = [ovo_base.VersionedObjectRegistry, *_subclasses(ovo_base.VersionedObjectRegistry)]
+    for registry in registries:
+        for name, classes in registry.obj_classes().items():
+            mine = [c.VERSION for c in classes if issubclass(c, obj_base)]
+            if name in manifest:
+                mine.append(manifest[name])
+            if mine:
+                manifest[name] = max(mine, key=version_key)
     return manifest
+
+
+def _subclasses(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found
 
 
 def load_history(directory: Path, name: str) -> dict[str, dict[str, Any]]:
