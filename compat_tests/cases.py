@@ -75,7 +75,8 @@ class ObjectSuite:
     ``classes`` maps object names to current classes (a `Catalog`'s ``classes``, or
     a substitute, as the seeded-bug gallery does); ``histories`` maps names to
     ``{version: schema}``; ``node_factory(histories, name, version)`` builds an old node
-    (default `compat_tests.rebuild.OldNode.for_version`), cached per (name, version).
+    (default `compat_tests.rebuild.OldNode.for_version`), cached per (name, version);
+    ``context`` is the request context primitives are deserialized with.
     """
 
     target: Target
@@ -83,6 +84,7 @@ class ObjectSuite:
     histories: Any
     node_factory: Callable[[Any, str, str], Any] | None = None
     snapshot_failures: list[Failure] | None = None
+    context: Any = None
     fired: set[DeclaredException] = field(default_factory=set)
     ran: list[Case] = field(default_factory=list)
     _nodes: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
@@ -108,6 +110,7 @@ class ObjectSuite:
                 histories=self.histories,
                 node=functools.partial(self._node, name),
                 transformed=functools.partial(self.target.is_transformed, name),
+                context=self.context,
             )
         return self._subjects[name]
 

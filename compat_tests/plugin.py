@@ -103,7 +103,7 @@ def run_context(config: pytest.Config) -> RunContext:
         started = [_start_fixture(target, ref) for ref in target.fixtures]
         catalog = Catalog.load(target)
         store = SnapshotStore(target.snapshots)
-        objects = ObjectSuite(target, catalog.classes, store)
+        objects = ObjectSuite(target, catalog.classes, store, context=_call_ref(target, "context"))
     except OvoCompatError as exc:
         raise pytest.UsageError(str(exc)) from None
     context = RunContext(
@@ -119,18 +119,25 @@ def run_context(config: pytest.Config) -> RunContext:
 
 
 def _start_fixture(target: Target, ref: str) -> Any:
-    module_name, _, attr = ref.partition(":")
-    try:
-        factory = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError) as exc:
-        raise ConfigError(
-            f"{target.config_path}: [tool.ovo-compat.targets.{target.name}] fixtures entry "
-            f"{ref!r} cannot be imported ({exc}); name a 'module:callable' returning a "
-            "fixtures.Fixture"
-        ) from None
-    fixture = factory()
+    fixture = _import_ref(target, "fixtures", ref, "a fixtures.Fixture")()
     fixture.setUp()
     return fixture
+
+
+def _call_ref(target: Target, key: str) -> Any:
+    ref = getattr(target, key)
+    return None if ref is None else _import_ref(target, key, ref, "the object to use")()
+
+
+def _import_ref(target: Target, key: str, ref: str, returning: str) -> Any:
+    module_name, _, attr = ref.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(
+            f"{target.config_path}: [tool.ovo-compat.targets.{target.name}] {key} entry "
+            f"{ref!r} cannot be imported ({exc}); name a 'module:callable' returning {returning}"
+        ) from None
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

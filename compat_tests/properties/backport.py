@@ -257,7 +257,7 @@ def _check_children(
 def _check_readable(subject: Subject, primitive: dict[str, Any], pair: tuple[str, str]) -> None:
     old_cls = subject.node(pair[1]).cls(subject.name)
     try:
-        old_cls.obj_from_primitive(copy.deepcopy(primitive))
+        old_cls.obj_from_primitive(copy.deepcopy(primitive), context=subject.context)
         return
     except Exception as exc:
         error = exc

@@ -21,7 +21,7 @@ def check_roundtrip(subject: Subject, obj: Any) -> None:
     """
     version = str(obj.VERSION)
     primitive = obj.obj_to_primitive()
-    back = type(obj).obj_from_primitive(primitive)
+    back = type(obj).obj_from_primitive(primitive, context=subject.context)
     _compare_objects(subject, obj, back, version, "roundtrip.mismatch", "after a direct round trip")
 
     wired = json.loads(jsonutils.dumps(primitive))
@@ -44,7 +44,7 @@ def check_roundtrip(subject: Subject, obj: Any) -> None:
                 details={"primitive": repr(primitive)},
             )
         )
-    from_wire = type(obj).obj_from_primitive(wired)
+    from_wire = type(obj).obj_from_primitive(wired, context=subject.context)
     _compare_objects(subject, obj, from_wire, version, "roundtrip.wire", "after the JSON wire")
 
 

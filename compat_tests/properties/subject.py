@@ -24,7 +24,8 @@ class Subject:
     `compat_tests.snapshots.SnapshotStore` works); ``node(version)`` returns the
     old node (`compat_tests.rebuild.OldNode`) for this class at that version;
     ``transformed(field, from_v, to_v)`` tells whether a field's backport is a
-    declared deliberate transformation.
+    declared deliberate transformation; ``context`` is the request context objects
+    are deserialized with (the target's ``context`` setting).
     """
 
     name: str
@@ -32,6 +33,7 @@ class Subject:
     histories: Mapping[str, Mapping[str, dict[str, Any]]]
     node: Callable[[str], Any]
     transformed: Callable[[str, str, str], bool] = field(default=_never_transformed)
+    context: Any = None
 
     @property
     def current(self) -> str:

@@ -36,7 +36,7 @@ def check_upgrade(subject: Subject, old_obj: Any, lower: Iterable[str] = ()) -> 
     pair = (version, subject.current)
     sent = old_obj.obj_to_primitive()
     try:
-        new = subject.cls.obj_from_primitive(copy.deepcopy(sent))
+        new = subject.cls.obj_from_primitive(copy.deepcopy(sent), context=subject.context)
     except Exception as exc:
         raise CompatFailure(
             Failure(

@@ -170,3 +170,11 @@ def test_declared_exception_fires_or_goes_stale(suite: ObjectSuite) -> None:
         run.run(Case("Port", "backport", "1.4", "1.1"), SETTINGS)
     assert fires in run.fired
     assert run.stale_exceptions() == [stale]
+
+
+def test_target_context_is_used_to_read_primitives(suite: ObjectSuite) -> None:
+    context = object()
+    with_context = ObjectSuite(suite.target, suite.classes, suite.store, context=context)
+    subject = with_context.subject("Subnet")
+    old = subject.node("1.1").cls("Subnet")(id=UUID, network_id=UUID, cidr="10.0.0.0/24")
+    assert check_upgrade(subject, old).obj_context is context
