@@ -125,9 +125,7 @@ class Target:
 
     def is_transformed(self, object_name: str, field_name: str, from_v: str, to_v: str) -> bool:
         """Tell whether the backport of this field is a declared deliberate transformation."""
-        return any(
-            t.matches(object_name, "*", from_v, to_v, field_name) for t in self.transforms
-        )
+        return any(t.matches(object_name, "*", from_v, to_v, field_name) for t in self.transforms)
 
 
 def find_config(start: Path | None = None) -> Path:
@@ -158,7 +156,8 @@ def load_target(config: Path | str | None = None, name: str | None = None) -> Ta
     if name is None:
         if len(targets) != 1:
             raise ConfigError(
-                f"{path}: defines targets {', '.join(sorted(targets))}; choose one with --target NAME"
+                f"{path}: defines targets {', '.join(sorted(targets))}; "
+                "choose one with --target NAME"
             )
         name = next(iter(targets))
     if name not in targets:
@@ -232,7 +231,9 @@ def _parse_target(path: Path, name: str, raw: Any) -> Target:
     )
 
 
-def _string_list(where: str, key: str, value: Any, pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
+def _string_list(
+    where: str, key: str, value: Any, pattern: re.Pattern[str], what: str
+) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: {key!r} must be a list of strings")
     for item in value:
@@ -254,9 +255,7 @@ def _support(where: str, value: Any) -> dict[str, str]:
         raise ConfigError(f"{where}: 'support' must be a table of NAME = \"X.Y\"")
     for key, version in value.items():
         if not isinstance(version, str) or not _VERSION_RE.match(version):
-            raise ConfigError(
-                f"{where}.support: {key} = {version!r} is not a version like \"1.8\""
-            )
+            raise ConfigError(f'{where}.support: {key} = {version!r} is not a version like "1.8"')
     return dict(value)
 
 
@@ -278,10 +277,12 @@ def _declarations(
             )
         for required in ("object", "reason"):
             if not isinstance(item.get(required), str) or not item[required].strip():
-                raise ConfigError(f"{here}: {required!r} is required and must be a non-empty string")
+                raise ConfigError(
+                    f"{here}: {required!r} is required and must be a non-empty string"
+                )
         versions = item.get("versions", "*->*")
         if not isinstance(versions, str) or not _PAIR_RE.match(versions):
-            raise ConfigError(f"{here}: 'versions' must look like \"1.11->1.8\" or \"*->1.8\"")
+            raise ConfigError(f'{here}: \'versions\' must look like "1.11->1.8" or "*->1.8"')
         result.append(
             DeclaredException(
                 object=item["object"],
