@@ -77,6 +77,7 @@ class ObjectSuite:
     ``{version: schema}``; ``node_factory(histories, name, version)`` builds an old node
     (default `compat_tests.rebuild.OldNode.for_version`), cached per (name, version);
     ``context`` is the request context primitives are deserialized with.
+    ``examples_checked`` counts the generated examples a property body ran on.
     """
 
     target: Target
@@ -87,6 +88,7 @@ class ObjectSuite:
     context: Any = None
     fired: set[DeclaredException] = field(default_factory=set)
     ran: list[Case] = field(default_factory=list)
+    examples_checked: int = 0
     _nodes: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
     _subjects: dict[str, Subject] = field(default_factory=dict, init=False, repr=False)
     _store: Any = field(default=None, init=False, repr=False)
@@ -183,6 +185,7 @@ class ObjectSuite:
         check = self._property(case, subject)
 
         def body(obj: Any) -> None:
+            self.examples_checked += 1
             self._guarded(case, lambda: check(obj))
 
         body.__name__ = body.__qualname__ = _identifier(case)
@@ -207,7 +210,9 @@ class ObjectSuite:
         if self.snapshot_failures is None:
             from compat_tests.diff import check_classes
 
-            self.snapshot_failures = check_classes(self.classes, self._store)
+            self.snapshot_failures = check_classes(
+                self.classes, self._store, oldest_supported=self.target.oldest_supported
+            )
         return [f for f in self.snapshot_failures if f.subject == name]
 
     def _guarded(self, case: Case, check: Callable[[], Any]) -> None:
@@ -231,6 +236,18 @@ class ObjectSuite:
             ):
                 return declared
         return None
+
+    def run_counts(self) -> dict[str, Any]:
+        """What the run exercised, JSON-able (pytest-xdist workers send it to the controller).
+
+        ``classes``: sorted names of the classes a case ran for; ``pair_cases``: the
+        (class, version pair) cases run; ``examples``: `examples_checked`.
+        """
+        return {
+            "classes": sorted({c.name for c in self.ran}),
+            "pair_cases": sum(1 for c in self.ran if c.is_pair),
+            "examples": self.examples_checked,
+        }
 
     def exception_usage(self) -> tuple[set[int], set[int]]:
         """Indexes (into ``target.exceptions``) of those that fired and of those a run case covers.

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from compat_tests.config import Target, find_config, load_target
 from compat_tests.errors import ConfigError, OvoCompatError
 from compat_tests.versions import parse
+from strategies import StrategyError
 
 __all__ = ["main"]
 
@@ -37,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return args.handler(args, sys.stdout)
-    except OvoCompatError as exc:
+    except (OvoCompatError, StrategyError) as exc:  # strategies cannot import compat_tests
         print(f"ovo-compat {args.command}: error: {exc}", file=sys.stderr)
         return BAD_INPUT
 

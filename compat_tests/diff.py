@@ -194,7 +194,8 @@ def check_classes(
     ``snapshot.version-regressed``, ``snapshot.unbumped`` (structure changed, same
     version), ``snapshot.breaking-minor-bump`` (a major rule hit with only a minor
     bump, between the newest recorded version and the current class or between two
-    consecutive recorded versions at or above ``oldest_supported(name)``) and
+    consecutive recorded versions; only pairs whose versions are both at or above
+    ``oldest_supported(name)`` count) and
     ``snapshot.child-unmapped`` (a child's version outran ``obj_relationships``).
     """
     child_versions = {name: cls.VERSION for name, cls in classes.items()}
@@ -262,7 +263,8 @@ def _verdicts(
             )
         return failures
     major = [c for c in changes if c.severity == MAJOR]
-    if major and parse(version)[0] == parse(recorded)[0]:
+    in_window = parse(recorded) >= parse(oldest)
+    if major and in_window and parse(version)[0] == parse(recorded)[0]:
         failures.append(
             _failure(
                 "snapshot.breaking-minor-bump",

@@ -12,8 +12,8 @@ options the plugin is inert: the generic modules are not even collected.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Generator
-from dataclasses import dataclass, field
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from compat_tests import profiles
 from compat_tests.config import Target, load_target
 from compat_tests.errors import ConfigError, OvoCompatError
 from compat_tests.failures import CompatFailure
+from strategies import StrategyError
 
 profiles.register_profiles()
 
@@ -31,6 +32,9 @@ _TARGET_KEY = pytest.StashKey["Target | None"]()
 _CONTEXT_KEY = pytest.StashKey["RunContext"]()
 _STALE_KEY = pytest.StashKey[list]()
 _USAGE_KEY = pytest.StashKey["tuple[set[int], set[int]]"]()
+_STATS_KEY = pytest.StashKey["RunStats"]()
+# Bad input, reported as a one-paragraph message rather than a traceback.
+_BAD_INPUT = (OvoCompatError, StrategyError)
 
 
 @dataclass
@@ -43,6 +47,65 @@ class RunContext:
     support: dict[str, str]
     objects: Any
     fixtures: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class RunStats:
+    """What a run exercised, summed over pytest-xdist workers for the terminal summary."""
+
+    classes: set[str] = field(default_factory=set)
+    pair_cases: int = 0
+    examples: int = 0
+    rpc_apis: set[str] = field(default_factory=set)
+    rpc_methods: set[str] = field(default_factory=set)
+    rpc_cases: int = 0
+    rpc_examples: int = 0
+
+    def add(self, counts: Mapping[str, Any]) -> None:
+        """Add ``counts`` (an `as_dict` or `compat_tests.cases.ObjectSuite.run_counts` result)."""
+        for key, value in counts.items():
+            current = getattr(self, key)
+            if isinstance(current, set):
+                current.update(value)
+            else:
+                setattr(self, key, current + value)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able counts (sets as sorted lists)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {k: sorted(v) if isinstance(v, set) else v for k, v in values.items()}
+
+    def render(self) -> str:
+        """One summary line."""
+        line = (
+            f"ovo-compat: {len(self.classes)} classes, {self.pair_cases} (class, version pair) "
+            f"cases, {self.examples} examples checked"
+        )
+        if self.rpc_cases:
+            line += (
+                f"; RPC: {len(self.rpc_apis)} APIs, {len(self.rpc_methods)} methods, "
+                f"{self.rpc_cases} (method, cap) cases, {self.rpc_examples} examples"
+            )
+        return line
+
+
+def run_stats(config: pytest.Config) -> RunStats:
+    """The session's `RunStats` (created empty on first use)."""
+    if _STATS_KEY not in config.stash:
+        config.stash[_STATS_KEY] = RunStats()
+    return config.stash[_STATS_KEY]
+
+
+def record_rpc_case(config: pytest.Config, api: str, method: str, examples: int) -> None:
+    """Count one RPC (method, cap) case of ``api`` that ran ``examples`` generated calls."""
+    run_stats(config).add(
+        {
+            "rpc_apis": [api],
+            "rpc_methods": [f"{api}.{method}"],
+            "rpc_cases": 1,
+            "rpc_examples": examples,
+        }
+    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -104,7 +167,7 @@ def run_context(config: pytest.Config) -> RunContext:
         catalog = Catalog.load(target)
         store = SnapshotStore(target.snapshots)
         objects = ObjectSuite(target, catalog.classes, store, context=_call_ref(target, "context"))
-    except OvoCompatError as exc:
+    except _BAD_INPUT as exc:
         raise pytest.UsageError(str(exc)) from None
     context = RunContext(
         target=target,
@@ -155,8 +218,17 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo
 ) -> Generator[None, Any, Any]:
-    """Attach the ovo-compat rendering (with a reproduction line) to compatibility failures."""
+    """Attach the ovo-compat rendering (with a reproduction line) to compatibility failures.
+
+    Bad input met while a test runs (a field type without a strategy, a snapshot that
+    cannot be rebuilt) replaces the traceback with its message: it names the class,
+    the field and what to do.
+    """
     report = yield
+    if call.excinfo is not None and isinstance(call.excinfo.value, _BAD_INPUT):
+        exc = call.excinfo.value
+        report.longrepr = f"ovo-compat: {item.nodeid}: {type(exc).__name__}: {exc}"
+        return report
     if call.excinfo is not None and isinstance(call.excinfo.value, CompatFailure):
         target = configured_target(item.config)
         from compat_tests import report as rendering
@@ -174,15 +246,22 @@ def pytest_runtest_makereport(
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run when a declared exception never fired (aggregated over xdist workers)."""
+    """Fail the run when a declared exception never fired (aggregated over xdist workers).
+
+    Also totals what the run exercised for the terminal summary.
+    """
     config = session.config
     usage = _usage(config)
+    stats = run_stats(config)
     if _CONTEXT_KEY in config.stash:
-        fired, covered = config.stash[_CONTEXT_KEY].objects.exception_usage()
+        objects = config.stash[_CONTEXT_KEY].objects
+        fired, covered = objects.exception_usage()
         usage[0].update(fired)
         usage[1].update(covered)
+        stats.add(objects.run_counts())
     if hasattr(config, "workeroutput"):  # an xdist worker: the controller decides
         config.workeroutput["ovo_compat_usage"] = [sorted(usage[0]), sorted(usage[1])]
+        config.workeroutput["ovo_compat_stats"] = stats.as_dict()
         return
     target = configured_target(config)
     if target is None:
@@ -197,8 +276,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:
-    """Collect which declared exceptions an xdist worker saw fire and covered."""
-    output = getattr(node, "workeroutput", {}).get("ovo_compat_usage")
+    """Collect which declared exceptions an xdist worker saw fire and covered, and its counts."""
+    workeroutput = getattr(node, "workeroutput", {})
+    if "ovo_compat_stats" in workeroutput:
+        run_stats(node.config).add(workeroutput["ovo_compat_stats"])
+    output = workeroutput.get("ovo_compat_usage")
     if output:
         usage = _usage(node.config)
         usage[0].update(output[0])
@@ -212,7 +294,9 @@ def _usage(config: pytest.Config) -> tuple[set[int], set[int]]:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    """Report stale declared exceptions and versions skipped below the support window."""
+    """Report what the run exercised, stale declared exceptions and skipped versions."""
+    if configured_target(config) is not None:
+        terminalreporter.write_line(run_stats(config).render())
     stale = config.stash.get(_STALE_KEY, [])
     if stale:
         from compat_tests.report import render_stale

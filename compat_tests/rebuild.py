@@ -73,6 +73,10 @@ class OldNode:
         self._histories = histories
         self._current = current
         self._classes: dict[str, type[base.VersionedObject]] = {}
+        self._ancestors: dict[str, type] = {}
+        self._abstract = _abstract_objnames(
+            [_history(histories, n).get(v, {}) for n, v in self._manifest.items()], histories
+        )
         for name, version in self._manifest.items():
             self._classes[name] = self._build_class(name, version)
 
@@ -91,7 +95,8 @@ class OldNode:
         ``version`` to (transitively); every other recorded name is at its newest
         recorded version.
         """
-        return cls(resolve_manifest(histories, name, version), histories, current=current)
+        manifest = resolve_manifest(histories, name, version, current=current)
+        return cls(manifest, histories, current=current)
 
     @property
     def manifest(self) -> dict[str, str]:
@@ -112,21 +117,17 @@ class OldNode:
         return f"OldNode({self._manifest!r})"
 
     def _current_class(self, name: str) -> type | None:
-        if self._current is not None:
-            return self._current.get(name)
-        registered = base.VersionedObjectRegistry.obj_classes().get(name)
-        if registered:
-            return registered[0]
-        # Projects with their own class table (neutron's NeutronObjectRegistry): the
-        # newest class of that name defined in the process.
-        defined = [
-            klass
-            for klass in _all_subclasses(base.VersionedObject)
-            if klass.obj_name() == name
-            and not issubclass(klass, _NodeObject)
-            and _is_version(klass.VERSION)
-        ]
-        return max(defined, key=lambda klass: parse(klass.VERSION), default=None)
+        return _current_class(name, self._current)
+
+    def _ancestor(self, objname: str) -> type:
+        # One per node, so that `isinstance` across nodes never mixes them up.
+        if objname not in self._ancestors:
+            self._ancestors[objname] = type(
+                objname,
+                (_AbstractAncestor,),
+                {"__module__": __name__, "__qualname__": f"OldNode.ancestor.{objname}"},
+            )
+        return self._ancestors[objname]
 
     def _build_class(self, name: str, version: str) -> type[base.VersionedObject]:
         history = _history(self._histories, name)
@@ -142,7 +143,11 @@ class OldNode:
             field_name: _field_for(fd, current_fields.get(field_name), name, version, field_name)
             for field_name, fd in sorted(schema.get("fields", {}).items())
         }
-        bases = (*_mixins(current), _NodeObject)
+        # Values of ``Object(X, subclasses=True)`` fields must have a class named X in their
+        # MRO (oslo's Object.coerce); X may be an abstract class with no snapshot (neutron's
+        # QosRule), so rebuilt subclasses carry a fieldless stand-in named X.
+        ancestors = [self._ancestor(n) for n in sorted(self._abstract & _ancestor_names(current))]
+        bases = (*_mixins(current), _NodeObject, *ancestors)
         attrs: dict[str, Any] = {
             "VERSION": version,
             "fields": built,
@@ -166,6 +171,19 @@ class OldNode:
         # Mixins such as ObjectListBase contribute default fields: keep exactly the snapshot's.
         klass.fields = {key: klass.fields[key] for key in built}
         return klass
+
+
+class _AbstractAncestor:
+    """Stand-in for an abstract, unregistered object class (no fields, no snapshot).
+
+    Rebuilt classes list it after the OVO base, so it only contributes its name to
+    the names oslo's ``Object.coerce`` accepts for ``subclasses=True`` fields.
+    """
+
+    @classmethod
+    def obj_name(cls) -> str:
+        """The name of the abstract object class this stands in for."""
+        return cls.__name__
 
 
 class _NodeObject(base.VersionedObject):
@@ -215,12 +233,20 @@ class _NodeObject(base.VersionedObject):
                 del primitive[key]
 
 
-def resolve_manifest(histories: Histories, name: str, version: str) -> dict[str, str]:
+def resolve_manifest(
+    histories: Histories,
+    name: str,
+    version: str,
+    *,
+    current: Mapping[str, type] | None = None,
+) -> dict[str, str]:
     """Object name -> version for the node holding ``name`` at ``version``.
 
     Children follow the relationships of the versions that need them, transitively; when
     two parents need different minors of one child, the newest is kept (it accepts both).
-    Every other recorded name is at its newest recorded version.
+    Every other recorded name is at its newest recorded version.  A ``subclasses=True``
+    object field may name an abstract class with no snapshot when some recorded name's
+    current class (``current``, else the newest defined class) descends from it.
     """
     pinned: dict[str, str] = {}
     pending = [(name, version, None)]
@@ -243,7 +269,7 @@ def resolve_manifest(histories: Histories, name: str, version: str) -> dict[str,
             if parse(previous) >= parse(ver):
                 continue
         pinned[obj] = ver
-        for child, child_ver in _children(history[ver], obj, ver, histories):
+        for child, child_ver in _children(history[ver], obj, ver, histories, current):
             pending.append((child, child_ver, f"{obj} {ver}"))
     for other in histories:
         if other not in pinned:
@@ -404,12 +430,24 @@ def _history(histories: Histories, name: str) -> Mapping[str, Schema]:
 
 
 def _children(
-    schema: Schema, name: str, version: str, histories: Histories
+    schema: Schema,
+    name: str,
+    version: str,
+    histories: Histories,
+    current: Mapping[str, type] | None = None,
 ) -> list[tuple[str, str]]:
     children = []
     for field_name, fd in schema.get("fields", {}).items():
         objname = _objname(fd)
         if objname is None or objname == name:
+            continue
+        if objname not in histories and _subclasses(fd):
+            if not _descendants(objname, histories, current):
+                raise SnapshotError(
+                    f"{name} {version} field {field_name!r} holds {objname} objects or "
+                    f"subclasses, but neither {objname} nor any class descending from it is "
+                    "recorded; record them with `ovo-compat snapshot`"
+                )
             continue
         if objname not in histories:
             raise SnapshotError(
@@ -426,6 +464,55 @@ def _objname(descriptor: Mapping[str, Any]) -> str | None:
     while "objname" not in descriptor and "element" in descriptor:
         descriptor = descriptor["element"]
     return descriptor.get("objname")
+
+
+def _subclasses(descriptor: Mapping[str, Any]) -> bool:
+    while "objname" not in descriptor and "element" in descriptor:
+        descriptor = descriptor["element"]
+    return bool(descriptor.get("subclasses"))
+
+
+def _abstract_objnames(schemas: list[Schema], histories: Histories) -> set[str]:
+    """Names that ``subclasses=True`` fields of ``schemas`` hold but that have no snapshot."""
+    return {
+        objname
+        for schema in schemas
+        for fd in schema.get("fields", {}).values()
+        if (objname := _objname(fd)) is not None and _subclasses(fd) and objname not in histories
+    }
+
+
+def _descendants(objname: str, histories: Histories, current: Mapping[str, type] | None) -> list:
+    """Recorded names whose current class has a class named ``objname`` among its ancestors."""
+    return [n for n in histories if objname in _ancestor_names(_current_class(n, current))]
+
+
+def _ancestor_names(cls: type | None) -> set[str]:
+    """Object names of the classes ``cls`` descends from (not its own)."""
+    if cls is None:
+        return set()
+    return {
+        klass.obj_name() for klass in cls.__mro__[1:] if callable(getattr(klass, "obj_name", None))
+    } - {cls.obj_name()}
+
+
+def _current_class(name: str, current: Mapping[str, type] | None) -> type | None:
+    """The project's current class of ``name``: from ``current``, else the newest defined."""
+    if current is not None:
+        return current.get(name)
+    registered = base.VersionedObjectRegistry.obj_classes().get(name)
+    if registered:
+        return registered[0]
+    # Projects with their own class table (neutron's NeutronObjectRegistry): the
+    # newest class of that name defined in the process.
+    defined = [
+        klass
+        for klass in _all_subclasses(base.VersionedObject)
+        if klass.obj_name() == name
+        and not issubclass(klass, _NodeObject)
+        and _is_version(klass.VERSION)
+    ]
+    return max(defined, key=lambda klass: parse(klass.VERSION), default=None)
 
 
 def _child_version(pairs: list[list[str]], version: str) -> str | None:

@@ -117,22 +117,31 @@ def test_rpc_signatures(rpc_cap_case: tuple[str, str], rpc_harnesses: dict[str, 
     check_signatures(rpc_harnesses[name], cap)
 
 
-def test_rpc_call(rpc_call_case: tuple[str, str, str], rpc_harnesses: dict[str, Harness]) -> None:
+def test_rpc_call(
+    rpc_call_case: tuple[str, str, str],
+    rpc_harnesses: dict[str, Harness],
+    request: pytest.FixtureRequest,
+) -> None:
     """A client pinned at the cap works against the old and the current server."""
     name, method, cap = rpc_call_case
     harness = rpc_harnesses[name]
     client = harness.api.client(harness.capture_transport(), None)
     arguments = argument_strategy(harness.api, client, method)
     real_done: list[Any] = []
+    examples = [0]
 
     @given(st.data())
     def pinned_call(data: st.DataObject) -> None:
+        examples[0] += 1
         kwargs = data.draw(arguments, label="kwargs")
         if check_pinned_call(harness, method, cap, kwargs) and not real_done:
             for server in (cap, None):
                 check_real_call(harness, method, cap, server, kwargs)
             real_done.append(True)
 
-    pinned_call()
+    try:
+        pinned_call()
+    finally:
+        plugin.record_rpc_case(request.config, name, method, examples[0])
     if not real_done:
         pytest.skip(f"{name}.{method} sends RPC methods that did not exist at {cap}")

@@ -24,9 +24,10 @@ def check_backport(
     (``backport.version``), holds only fields ``version`` had
     (``backport.unknown-field``), keeps the value of every field whose type did
     not change (``backport.lost-value``; declared transforms only need to be
-    valid), sends children at the versions the relationships or the manifest
-    require (``backport.child-version``), and is readable by the old node
-    (``backport.invalid``).  Returns the backported primitive.
+    valid, and may filter child objects), sends children at the versions the
+    relationships require or at most the manifest's (``backport.child-version``),
+    and is readable by the old node (``backport.invalid``).  Returns the
+    backported primitive.
 
     Classes whose object fields have no ``obj_relationships`` entry are backported
     with the old node's manifest, as their services do.
@@ -223,6 +224,8 @@ def _check_children(
     many = isinstance(value, list)
     children = value if many else [value]
     sources = source_value if many else [source_value]
+    if len(children) != len(sources) and _transformed(subject, name, field_name, pair):
+        return  # a declared filter (e.g. child types the old version lacks); still readable
     if len(children) != len(sources):
         raise _fail(
             subject,
@@ -239,7 +242,7 @@ def _check_children(
         got, had = child.get(version_key), child_source.get(version_key)
         if required:
             want = required if parse(had) >= parse(required) else had
-            if got != want:
+            if got != want and not _older_allowed(got, want, manifest):
                 raise _fail(
                     subject,
                     "backport.child-version",
@@ -252,6 +255,19 @@ def _check_children(
                     name,
                 )
         _check_primitive(subject, child_name, child, child_source, pair, manifest, at)
+
+
+def _older_allowed(got: Any, want: str, manifest: Mapping[str, str] | None) -> bool:
+    # A manifest caps what the old node can read; an older minor of the child is readable
+    # too (neutron's SecurityGroup pins its rules lower than the manifest would).
+    # Relationships prescribe the exact child version, so they stay strict.
+    if manifest is None or not isinstance(got, str):
+        return False
+    return parse(got)[0] == parse(want)[0] and parse(got) < parse(want)
+
+
+def _transformed(subject: Subject, name: str, field_name: str, pair: tuple[str, str]) -> bool:
+    return name == subject.name and subject.transformed(field_name, pair[0], pair[1])
 
 
 def _check_readable(subject: Subject, primitive: dict[str, Any], pair: tuple[str, str]) -> None:

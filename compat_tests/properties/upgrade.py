@@ -8,6 +8,7 @@ from typing import Any
 
 from oslo_versionedobjects import exception as ovo_exception
 
+from compat_tests.errors import SnapshotError
 from compat_tests.failures import CompatFailure, Failure, pointer
 from compat_tests.properties._compare import dig, first_difference, normalized
 from compat_tests.properties.backport import check_backport
@@ -27,16 +28,128 @@ def check_upgrade(subject: Subject, old_obj: Any, lower: Iterable[str] = ()) -> 
     ``old_obj.obj_to_primitive()`` must deserialize with the current class
     (``upgrade.unreadable``); every field of the result must read or raise one of
     `ACCESS_ERRORS` (``upgrade.access``); backporting it to the old version gives
-    back the same primitive (``upgrade.rebackport``).  Then, for every version in
-    ``lower`` (the every-pair property), the object is backported to it with
-    `check_backport`, so one generated example serves all lower versions.
-    Returns the object read by the current code.
+    back the same primitive (``upgrade.rebackport``; ``upgrade.crash`` if it raises).
+    Then, for every version in ``lower`` (the every-pair property), the object is
+    backported to it with `check_backport`, so one generated example serves all
+    lower versions.
+
+    Reading an unset field may legitimately set it (Neutron's ``obj_load_attr``
+    sets nullable fields to None), so the re-backport and the lower pairs use a
+    fresh deserialization of the sent primitive, whose fields nobody has read.
+    Classes may also fill defaults when they are built (Neutron's ``__init__`` calls
+    ``obj_set_defaults``), which the old version's classes did as well: a field the
+    old node left unset may come back holding exactly its recorded default.  Fields
+    whose backport is a declared transform (``subject.transformed``) are not compared.
+    Returns that fresh object.
     """
     version = str(old_obj.VERSION)
     pair = (version, subject.current)
     sent = old_obj.obj_to_primitive()
+    new = _read(subject, sent, pair)
+    _check_access(subject, new, sent, pair)
+    fresh = _read(subject, sent, pair)
+    manifest = subject.manifest(version) if subject.needs_manifest() else None
     try:
-        new = subject.cls.obj_from_primitive(copy.deepcopy(sent), context=subject.context)
+        resent = fresh.obj_to_primitive(target_version=version, version_manifest=manifest)
+    except Exception as exc:
+        raise CompatFailure(
+            Failure(
+                code="upgrade.crash",
+                subject=subject.name,
+                from_version=pair[0],
+                to_version=pair[1],
+                message=(
+                    f"the current code cannot send back to {version} what {version} sent: "
+                    f"obj_to_primitive(target_version={version!r}) raised "
+                    f"{type(exc).__name__}: {exc}"
+                ),
+                details={"primitive": repr(sent)},
+            )
+        ) from exc
+    back = _without_filled_defaults(subject, sent, resent)
+    # A declared transform of the backport (current -> version) changes the field on purpose.
+    transformed = {
+        f for f in subject.cls.fields if subject.transformed(f, subject.current, version)
+    }
+    path = first_difference(
+        normalized(_without(subject, sent, transformed)),
+        normalized(_without(subject, back, transformed)),
+    )
+    if path is not None:
+        raise CompatFailure(
+            Failure(
+                code="upgrade.rebackport",
+                subject=subject.name,
+                from_version=pair[0],
+                to_version=pair[1],
+                field=str(path[1]) if len(path) > 1 else None,
+                location=pointer(*path),
+                message=(
+                    f"sent {dig(normalized(sent), path)!r} but the current code sends "
+                    f"{dig(normalized(back), path)!r} back to {version}"
+                ),
+            )
+        )
+    for older in lower:
+        check_backport(subject, fresh, older)
+    return fresh
+
+
+def _without_filled_defaults(subject: Subject, sent: Any, back: Any) -> Any:
+    """``back`` minus the fields ``sent`` left unset that hold their recorded default.
+
+    Walks child objects too; each object's defaults come from the snapshot of its own
+    name and version.
+    """
+    if isinstance(sent, list) and isinstance(back, list) and len(sent) == len(back):
+        return [_without_filled_defaults(subject, s, b) for s, b in zip(sent, back, strict=True)]
+    keys = [subject.key(part) for part in ("name", "version", "data")]
+    if not (isinstance(sent, dict) and isinstance(back, dict) and all(k in back for k in keys)):
+        return back
+    sent_data, back_data = sent.get(keys[2]), back[keys[2]]
+    if not (isinstance(sent_data, dict) and isinstance(back_data, dict)):
+        return back
+    descriptors = _descriptors(subject, back[keys[0]], back[keys[1]])
+    data = {}
+    for name, value in back_data.items():
+        if name in sent_data:
+            data[name] = _without_filled_defaults(subject, sent_data[name], value)
+        elif not _is_default(descriptors.get(name, {}), value):
+            data[name] = value
+    return {**back, keys[2]: data}
+
+
+def _without(subject: Subject, primitive: dict[str, Any], names: set[str]) -> dict[str, Any]:
+    """``primitive`` without the fields ``names`` (in its data and its changes)."""
+    if not names:
+        return primitive
+    data_key, changes_key = subject.key("data"), subject.key("changes")
+    result = {
+        **primitive,
+        data_key: {k: v for k, v in primitive[data_key].items() if k not in names},
+    }
+    if changes_key in primitive:
+        result[changes_key] = [c for c in primitive[changes_key] if c not in names]
+    return result
+
+
+def _descriptors(subject: Subject, name: str, version: str) -> dict[str, Any]:
+    try:
+        return subject.schema(version, name).get("fields", {})
+    except SnapshotError:
+        return {}
+
+
+def _is_default(descriptor: dict[str, Any], value: Any) -> bool:
+    if "default" not in descriptor:
+        return False
+    return first_difference(normalized(value), normalized(descriptor["default"])) is None
+
+
+def _read(subject: Subject, sent: dict[str, Any], pair: tuple[str, str]) -> Any:
+    """The current class's object deserialized from (a copy of) ``sent``."""
+    try:
+        return subject.cls.obj_from_primitive(copy.deepcopy(sent), context=subject.context)
     except Exception as exc:
         raise CompatFailure(
             Failure(
@@ -44,11 +157,16 @@ def check_upgrade(subject: Subject, old_obj: Any, lower: Iterable[str] = ()) -> 
                 subject=subject.name,
                 from_version=pair[0],
                 to_version=pair[1],
-                message=f"the current code cannot read what {version} sends: "
+                message=f"the current code cannot read what {pair[0]} sends: "
                 f"{type(exc).__name__}: {exc}",
                 details={"primitive": repr(sent)},
             )
         ) from exc
+
+
+def _check_access(subject: Subject, new: Any, sent: dict[str, Any], pair: tuple[str, str]) -> None:
+    """Every field of ``new`` reads or raises one of `ACCESS_ERRORS`."""
+    version = pair[0]
     sent_data = sent[subject.key("data")]
     for field_name in subject.cls.fields:
         try:
@@ -72,24 +190,3 @@ def check_upgrade(subject: Subject, old_obj: Any, lower: Iterable[str] = ()) -> 
                     ),
                 )
             ) from exc
-    manifest = subject.manifest(version) if subject.needs_manifest() else None
-    back = new.obj_to_primitive(target_version=version, version_manifest=manifest)
-    path = first_difference(normalized(sent), normalized(back))
-    if path is not None:
-        raise CompatFailure(
-            Failure(
-                code="upgrade.rebackport",
-                subject=subject.name,
-                from_version=pair[0],
-                to_version=pair[1],
-                field=str(path[1]) if len(path) > 1 else None,
-                location=pointer(*path),
-                message=(
-                    f"sent {dig(normalized(sent), path)!r} but the current code sends "
-                    f"{dig(normalized(back), path)!r} back to {version}"
-                ),
-            )
-        )
-    for older in lower:
-        check_backport(subject, new, older)
-    return new

@@ -165,3 +165,18 @@ def test_rpc_apis_are_recorded_and_checked_too(tmp_path: Path, capsys) -> None:
     (tmp_path / "snaps" / "rpc" / "SecurityGroupAgentAPI.json").unlink()
     status, out, _ = _run(capsys, "check", "--config", config)
     assert status == 1 and "[rpc.snapshot-missing] SecurityGroupAgentAPI" in out
+
+
+def test_strategy_error_exits_2_like_other_bad_input(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from strategies import NoStrategyError
+
+    def no_strategy(args: object, out: object) -> int:
+        raise NoStrategyError(type(None), owner="SnapNetwork", name="weird")
+
+    monkeypatch.setattr(cli, "_check", no_strategy)
+    status, _, err = _run(capsys, "check", "--config", str(_config(tmp_path)))
+    assert status == 2
+    assert "ovo-compat check: error: No Hypothesis strategy for field SnapNetwork.weird" in err
+    assert "Traceback" not in err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.suite.conftest import write_config
@@ -112,3 +114,63 @@ def test_bad_config_is_a_usage_error(compat_pytester: pytest.Pytester) -> None:
     result = compat_pytester.runpytest_subprocess(*BASE, "--compat-config", str(config))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "'objects' must be a list of strings" in result.stderr.str()
+
+
+_SUMMARY = re.compile(
+    r"ovo-compat: (\d+) classes, (\d+) \(class, version pair\) cases, (\d+) examples checked"
+    r"(?:; RPC: (\d+) APIs, (\d+) methods, (\d+) \(method, cap\) cases, (\d+) examples)?"
+)
+
+
+def _summary(out: str) -> tuple[int, ...]:
+    found = _SUMMARY.search(out)
+    assert found is not None, out
+    return tuple(int(g) for g in found.groups() if g is not None)
+
+
+@pytest.mark.parametrize("workers", [[], ["-p", "xdist", "-n", "2"]], ids=["serial", "xdist"])
+def test_summary_counts_what_ran_over_all_workers(
+    compat_pytester: pytest.Pytester, workers: list[str]
+) -> None:
+    config = write_config(compat_pytester, extra='rpc = ["tests.sample.rpc:SAMPLE_RPC"]')
+    result = compat_pytester.runpytest_subprocess(
+        *BASE,
+        *workers,
+        "--compat-config",
+        str(config),
+        "-k",
+        "Subnet or test_rpc_call",
+    )
+    assert result.ret == pytest.ExitCode.OK
+    classes, pairs, examples, apis, methods, rpc_cases, rpc_examples = _summary(result.stdout.str())
+    # Subnet 1.2 has two older supported versions, four pair properties each.
+    assert (classes, pairs, apis) == (1, 8, 1)
+    assert examples >= pairs + 1  # every case but the snapshot one draws examples
+    assert methods >= 1 and rpc_cases >= methods and rpc_examples >= rpc_cases
+
+
+def test_field_without_strategy_is_a_clear_failure_without_traceback(
+    compat_pytester: pytest.Pytester,
+) -> None:
+    compat_pytester.makepyfile(
+        nostrat_objs="""
+from oslo_versionedobjects import base, fields
+
+class Weird(fields.FieldType):
+    pass
+
+@base.VersionedObjectRegistry.register
+class NoStratThing(base.VersionedObject):
+    VERSION = "1.0"
+    fields = {"weird": fields.Field(Weird())}
+"""
+    )
+    config = write_config(compat_pytester, objects="nostrat_objs")
+    result = compat_pytester.runpytest_subprocess(
+        *BASE, "--compat-config", str(config), "-k", "NoStratThing and roundtrip"
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    out = result.stdout.str()
+    assert "NoStrategyError: No Hypothesis strategy for field NoStratThing.weird" in out
+    assert "strategies.register_field_strategy(nostrat_objs.Weird" in out
+    assert "Traceback" not in out and "raise " not in out

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from oslo_versionedobjects import base as ovo_base
+from oslo_versionedobjects import fields as ovo_fields
 
 from compat_tests.cases import Case, ObjectSuite
 from compat_tests.config import DeclaredException
@@ -178,3 +180,176 @@ def test_target_context_is_used_to_read_primitives(suite: ObjectSuite) -> None:
     subject = with_context.subject("Subnet")
     old = subject.node("1.1").cls("Subnet")(id=UUID, network_id=UUID, cidr="10.0.0.0/24")
     assert check_upgrade(subject, old).obj_context is context
+
+
+def test_upgrade_rebackport_ignores_fields_that_reading_defaulted(suite: ObjectSuite) -> None:
+    class LoadsNullableAsNone(Port):
+        # Like Neutron's NeutronObject.obj_load_attr: reading an unset nullable field sets it.
+        def obj_load_attr(self, attrname: str) -> None:
+            if self.fields[attrname].nullable:
+                setattr(self, attrname, None)
+                return
+            super().obj_load_attr(attrname)
+
+    LoadsNullableAsNone.__name__ = "Port"
+    subject = dataclasses.replace(suite.subject("Port"), cls=LoadsNullableAsNone)
+    old = subject.node("1.1").cls("Port")(
+        id=UUID, network_id=UUID, mac_address="aa:bb:cc:dd:ee:ff", status="DOWN"
+    )
+    with Substitute(LoadsNullableAsNone):
+        new = check_upgrade(subject, old, ["1.0"])
+        assert not new.obj_attr_is_set("name")
+        probe = LoadsNullableAsNone.obj_from_primitive(old.obj_to_primitive())
+        assert probe.name is None and "name" in probe.obj_what_changed()
+
+
+def test_upgrade_rebackport_still_catches_a_changed_value(suite: ObjectSuite) -> None:
+    class RenamesOnRead(Port):
+        @classmethod
+        def obj_from_primitive(cls, primitive: dict, context: object = None) -> Port:
+            obj = super().obj_from_primitive(primitive, context)
+            obj.name = "renamed"
+            return obj
+
+    RenamesOnRead.__name__ = "Port"
+    subject = dataclasses.replace(suite.subject("Port"), cls=RenamesOnRead)
+    old = subject.node("1.1").cls("Port")(
+        id=UUID, network_id=UUID, mac_address="aa:bb:cc:dd:ee:ff", status="DOWN", name="a"
+    )
+    with Substitute(RenamesOnRead), pytest.raises(CompatFailure) as caught:
+        check_upgrade(subject, old)
+    failure = caught.value.failure
+    assert (failure.code, failure.field, failure.pair) == ("upgrade.rebackport", "name", "1.1->1.4")
+
+
+def test_snapshot_case_ignores_recorded_pairs_below_the_support_window(suite: ObjectSuite) -> None:
+    # Port's recorded 1.2->1.3 is a breaking minor bump, declared in the sample target.
+    undeclared = dataclasses.replace(suite.target, exceptions=())
+    case = Case("Port", "snapshot", "1.4", "1.4")
+    with pytest.raises(CompatFailure) as caught:
+        ObjectSuite(undeclared, suite.classes, suite.store).run(case)
+    assert (caught.value.failure.code, caught.value.failure.pair) == (
+        "snapshot.breaking-minor-bump",
+        "1.2->1.3",
+    )
+    windowed = dataclasses.replace(undeclared, support={"default": "1.0", "Port": "1.3"})
+    ObjectSuite(windowed, suite.classes, suite.store).run(case)
+
+
+class RtSetHolder(ovo_base.VersionedObject):
+    VERSION = "1.0"
+    fields = {"ids": ovo_fields.SetOfIntegersField()}
+
+    @classmethod
+    def obj_class_from_name(cls, objname: str, objver: str) -> type:
+        return cls  # kept out of OVO's process-global registry
+
+
+def test_roundtrip_ignores_the_order_of_set_members(suite: ObjectSuite) -> None:
+    holder = ovo_base.VersionedObjectRegistry.objectify(RtSetHolder)
+    members: set[int] = set()
+    for member in (2, 3, 10):  # CPython rebuilds this set in another iteration order
+        members.add(member)
+    obj = holder(ids=members)
+    back = holder.obj_from_primitive(obj.obj_to_primitive())
+    assert list(back.obj_to_primitive()["versioned_object.data"]["ids"]) != list(
+        obj.obj_to_primitive()["versioned_object.data"]["ids"]
+    )
+    subject = dataclasses.replace(suite.subject("Port"), name="RtSetHolder", cls=holder)
+    check_roundtrip(subject, obj)
+
+
+def test_upgrade_reports_a_crashing_rebackport(suite: ObjectSuite) -> None:
+    class CrashesOnResend(Port):
+        def obj_to_primitive(
+            self, target_version: str | None = None, version_manifest: dict | None = None
+        ) -> dict:
+            if target_version is not None:
+                raise TypeError("'NoneType' object is not iterable")
+            return super().obj_to_primitive(target_version, version_manifest)
+
+    CrashesOnResend.__name__ = "Port"
+    subject = dataclasses.replace(suite.subject("Port"), cls=CrashesOnResend)
+    old = subject.node("1.1").cls("Port")(
+        id=UUID, network_id=UUID, mac_address="aa:bb:cc:dd:ee:ff", status="DOWN"
+    )
+    with Substitute(CrashesOnResend), pytest.raises(CompatFailure) as caught:
+        check_upgrade(subject, old)
+    assert (caught.value.failure.code, caught.value.failure.pair) == ("upgrade.crash", "1.1->1.4")
+    assert "TypeError" in caught.value.failure.message
+
+
+class _FiltersSubnets(Network):
+    # Like neutron's QosPolicy dropping rule types an old version lacks.
+    def obj_to_primitive(
+        self, target_version: str | None = None, version_manifest: dict | None = None
+    ) -> dict:
+        primitive = super().obj_to_primitive(target_version, version_manifest)
+        if target_version is not None and "subnets" in primitive["versioned_object.data"]:
+            primitive["versioned_object.data"]["subnets"] = []
+        return primitive
+
+
+_FiltersSubnets.__name__ = "Network"
+_SUBNETS_FILTER = DeclaredException(object="Network", field="subnets", reason="filtered")
+
+
+def _with_transforms(suite: ObjectSuite, *transforms: DeclaredException) -> ObjectSuite:
+    target = dataclasses.replace(suite.target, transforms=transforms)
+    return ObjectSuite(target, {**suite.classes, "Network": _FiltersSubnets}, suite.store)
+
+
+def test_declared_transform_may_filter_child_objects(suite: ObjectSuite) -> None:
+    network = _network()
+    with Substitute(_FiltersSubnets):
+        network = _FiltersSubnets(**{f: getattr(network, f) for f in network.obj_what_changed()})
+        strict = _with_transforms(suite).subject("Network")
+        with pytest.raises(CompatFailure) as caught:
+            check_backport(strict, network, "1.3")
+        assert (caught.value.failure.code, caught.value.failure.field) == (
+            "backport.lost-value",
+            "subnets",
+        )
+        relaxed = _with_transforms(suite, _SUBNETS_FILTER).subject("Network")
+        sent = check_backport(relaxed, network, "1.3")
+    assert sent["versioned_object.data"]["subnets"] == []
+
+
+def test_declared_transform_is_not_compared_on_rebackport(suite: ObjectSuite) -> None:
+    node = suite.subject("Network").node("1.3")
+    old_subnet = node.cls("Subnet")(id=UUID, network_id=UUID, cidr="10.0.0.0/24")
+    old = node.cls("Network")(id=UUID, dns_domain="d.", subnets=[old_subnet])
+    with Substitute(_FiltersSubnets):
+        with pytest.raises(CompatFailure) as caught:
+            check_upgrade(_with_transforms(suite).subject("Network"), old)
+        assert (caught.value.failure.code, caught.value.failure.field) == (
+            "upgrade.rebackport",
+            "subnets",
+        )
+        check_upgrade(_with_transforms(suite, _SUBNETS_FILTER).subject("Network"), old)
+
+
+class _PinsSubnetsLow(Network):
+    # Like neutron's SecurityGroup: children sent older than the manifest allows.
+    def obj_make_compatible(self, primitive: dict, target_version: str) -> None:
+        super().obj_make_compatible(primitive, target_version)
+        for child in primitive.get("subnets", []):
+            if child["versioned_object.version"] != "1.0":
+                Subnet().obj_make_compatible(child["versioned_object.data"], "1.0")
+                child["versioned_object.version"] = "1.0"
+
+
+_PinsSubnetsLow.__name__ = "Network"
+
+
+def test_manifest_accepts_children_older_than_it_allows(suite: ObjectSuite) -> None:
+    subject = dataclasses.replace(suite.subject("Network"), cls=_PinsSubnetsLow)
+    subnet = Subnet(id=UUID, network_id=UUID, cidr="10.0.0.0/24", gateway_ip="10.0.0.1")
+    with Substitute(_PinsSubnetsLow):
+        network = _PinsSubnetsLow(id=UUID, subnets=[subnet])
+        sent = check_manifest_backport(subject, network, "1.3")
+        (child,) = sent["versioned_object.data"]["subnets"]
+        assert child["versioned_object.version"] == "1.0"
+        with pytest.raises(CompatFailure) as caught:  # relationships prescribe Subnet 1.1
+            check_backport(subject, network, "1.3")
+    assert caught.value.failure.code == "backport.child-version"

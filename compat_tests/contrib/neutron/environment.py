@@ -1,11 +1,15 @@
 """What Neutron objects and RPC clients need from their environment, and nothing more.
 
-Neutron's objects build and serialise without a database: what they do need is a
-request context, and a neutron-lib ``Context`` evaluates policy when it is created,
-which makes oslo.policy look for its policy file through ``cfg.CONF``; that fails
-with ``NotInitializedError`` until ``cfg.CONF`` has been parsed.  Neutron's RPC
-client classes call ``neutron_lib.rpc.get_client`` in ``__init__``, which needs
-``neutron_lib.rpc.TRANSPORT``.  The helpers here provide exactly these two things.
+Neutron's objects build and serialise without a database, but they need a request
+context: a neutron-lib ``Context`` evaluates policy when it is created, which makes
+oslo.policy look for its policy file through ``cfg.CONF``; that fails with
+``NotInitializedError`` until ``cfg.CONF`` has been parsed.  Reading a synthetic
+field that was never set (``SecurityGroup.shared``, ``Subnet.external``,
+``SecurityGroupRule.normalized_cidr``, ...) lazy-loads it through the context's
+database session, which needs neutron-lib's enginefacade to have a database: an
+in-memory SQLite one with Neutron's model tables is enough.  Neutron's RPC client
+classes call ``neutron_lib.rpc.get_client`` in ``__init__``, which needs
+``neutron_lib.rpc.TRANSPORT``.  The helpers here provide exactly these three things.
 """
 
 from __future__ import annotations
@@ -16,11 +20,16 @@ import pkgutil
 import fixtures
 import oslo_messaging
 from neutron_lib import context as n_context
+from neutron_lib.db import api as db_api
+from neutron_lib.db import model_base
 from oslo_config import cfg
 
 from compat_tests.errors import DiscoveryError
 
 _PROJECT = "neutron"
+#: Importing this module registers every Neutron DB model on ``model_base.BASEV2``
+#: (Neutron keeps it for comparing the models with its migrations).
+_MODELS = "neutron.db.migration.models.head"
 
 
 def _parse_empty_config(conf: cfg.ConfigOpts) -> None:
@@ -34,7 +43,8 @@ def context() -> n_context.Context:
     Used as the target's ``context`` factory.  If ``cfg.CONF`` has not been parsed
     yet (a context needs it for its policy check), it is parsed with no arguments
     and no config files, for the rest of the process; use :class:`NeutronConfig`
-    to scope that to a test run instead.
+    to scope that to a test run instead.  The context's database session (lazy
+    loads) works while a :class:`NeutronDatabase` fixture is set up.
     """
     try:
         return n_context.get_admin_context()
@@ -62,6 +72,41 @@ class NeutronConfig(fixtures.Fixture):
             _parse_empty_config(self.conf)
             self.addCleanup(self.conf.clear)
         self.addCleanup(self.conf.reset)
+
+
+class NeutronDatabase(fixtures.Fixture):
+    """An in-memory SQLite database with Neutron's tables behind neutron-lib's enginefacade.
+
+    While set up, ``db_api.CONTEXT_READER``/``CONTEXT_WRITER`` and every context's
+    ``session`` use this database, so lazy loads of synthetic fields (which query
+    it) work; the database starts empty, so they find no rows.  Cleanup puts the
+    previous engine configuration back.  Uses oslo.db's public test hooks
+    (``make_new_manager``/``patch_factory``) the way ``neutron_lib.fixture.SqlFixture``
+    does, without neutron's test packages.
+    """
+
+    def __init__(self, url: str = "sqlite://") -> None:
+        super().__init__()
+        self.url = url
+        self.engine = None
+        # Imported here, not in _setUp, so that the error is not wrapped in
+        # fixtures.MultipleExceptions.
+        try:
+            importlib.import_module(_MODELS)
+        except ImportError as exc:
+            raise DiscoveryError(
+                f"cannot import Neutron's DB models ({_MODELS}: {exc}); the target's "
+                f"`fixtures` entry NeutronDatabase needs neutron installed (pip install neutron)"
+            ) from exc
+
+    def _setUp(self) -> None:
+        manager = db_api.get_context_manager()
+        local = manager.make_new_manager()
+        local.configure(connection=self.url)
+        self.addCleanup(manager.patch_factory(local))
+        self.engine = local.writer.get_engine()
+        self.addCleanup(self.engine.dispose)
+        model_base.BASEV2.metadata.create_all(self.engine)
 
 
 class FakeRpcTransport(fixtures.Fixture):
