@@ -18,7 +18,6 @@ from typing import Any, TextIO
 from compat_tests.config import Target, find_config, load_target
 from compat_tests.errors import ConfigError, OvoCompatError
 from compat_tests.versions import parse
-from strategies import StrategyError
 
 __all__ = ["main"]
 
@@ -36,6 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     except SystemExit as exc:  # argparse reports usage errors with status 2
         return int(exc.code or 0)
+    # Imported after the filters: strategies pulls in OVO, hence oslo.messaging and eventlet.
+    from strategies import StrategyError
+
     try:
         return args.handler(args, sys.stdout)
     except (OvoCompatError, StrategyError) as exc:  # strategies cannot import compat_tests
