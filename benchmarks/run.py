@@ -1,0 +1,161 @@
+"""ovo-compat benchmarks (``tox -e bench``): figures, never assertions.
+
+1. Raw serialization: ``obj_to_primitive`` + ``obj_from_primitive`` round trips per
+   second on the sample target's objects.
+2. The suite on the same objects: examples checked per second by every object case of
+   the sample target (in process, ``bench`` profile), and the ratio of the suite's
+   per-example cost to one raw round trip.
+3. RPC: the harness's fast path against bare ``RPCClient.call`` over ``fake:/``.
+4. Wall time of ``ovo-compat run`` on the sample target, and on a generated registry
+   of 200 classes with 10 versions each at 100 examples per case with 2 xdist workers
+   (``--quick`` shrinks it to 20 classes for a smoke run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+import strategies  # noqa: E402
+from compat_tests import profiles  # noqa: E402
+from compat_tests.cases import ObjectSuite  # noqa: E402
+from compat_tests.config import load_target  # noqa: E402
+from compat_tests.discover import Catalog  # noqa: E402
+from compat_tests.snapshots import SnapshotStore  # noqa: E402
+
+_BIG_CONFIG = """\
+[tool.ovo-compat.targets.big]
+objects = ["big_objects"]
+registry = "big_objects:BigObjectRegistry"
+snapshots = "snapshots"
+"""
+
+
+def _draw(cls: type, count: int) -> list:
+    drawn: list = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategies.objects(cls))
+    def collect(obj: object) -> None:
+        drawn.append(obj)
+
+    collect()
+    return drawn
+
+
+def raw_roundtrip_rate(classes: dict[str, type], per_class: int = 200) -> float:
+    """Round trips per second of ``obj_from_primitive(obj_to_primitive(o))``."""
+    objs = [(cls, o) for cls in classes.values() for o in _draw(cls, per_class)]
+    start = time.perf_counter()
+    for cls, obj in objs:
+        cls.obj_from_primitive(obj.obj_to_primitive())
+    return len(objs) / (time.perf_counter() - start)
+
+
+def suite_rate() -> tuple[float, int, int, float]:
+    """(examples/s, examples, cases, seconds) of every sample object case, in process."""
+    profiles.load_profile("bench")
+    target = load_target(ROOT / "pyproject.toml", "sample")
+    catalog = Catalog.load(target)
+    suite = ObjectSuite(target, catalog.classes, SnapshotStore(target.snapshots))
+    cases = [c for c in suite.cases() if not c.skip]
+    start = time.perf_counter()
+    for case in cases:
+        suite.run(case)
+    seconds = time.perf_counter() - start
+    return suite.examples_checked / seconds, suite.examples_checked, len(cases), seconds
+
+
+def _timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    summary = (done.stdout.strip().splitlines() or [""])[-1]
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
+        raise SystemExit(f"benchmark command failed ({done.returncode}): {' '.join(command)}")
+    return seconds, summary
+
+
+def sample_wall_time() -> tuple[float, str]:
+    """Wall time of ``ovo-compat run --target sample`` (bench profile, one process)."""
+    command = ["ovo-compat", "run", "--target", "sample", "--", "-q", "-p", "no:cacheprovider"]
+    return _timed(command, ROOT, {**os.environ, "OVO_COMPAT_PROFILE": "bench"})
+
+
+def big_registry_wall_time(classes: int, workers: int) -> tuple[float, float, str]:
+    """(snapshot seconds, run seconds, pytest summary) on the generated registry."""
+    with tempfile.TemporaryDirectory(prefix="ovo-compat-bench-") as tmp:
+        config = Path(tmp) / "bench.toml"
+        config.write_text(_BIG_CONFIG)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "benchmarks"), str(ROOT)]),
+            "BIG_CLASSES": str(classes),
+            "OVO_COMPAT_PROFILE": "bench",
+        }
+        base = ["ovo-compat"]
+        snap, _ = _timed(
+            [*base, "snapshot", "--config", str(config), "--infer-history"], Path(tmp), env
+        )
+        run_args = ["-q", "-p", "no:cacheprovider", "-n", str(workers)]
+        run, summary = _timed(
+            [*base, "run", "--config", str(config), "--", *run_args], Path(tmp), env
+        )
+        return snap, run, summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20 generated classes, not 200")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+
+    target = load_target(ROOT / "pyproject.toml", "sample")
+    classes = Catalog.load(target).classes
+    raw = raw_roundtrip_rate(classes)
+    print(f"raw obj_to_primitive+obj_from_primitive: {raw:,.0f} round trips/s")
+    rate, examples, cases, seconds = suite_rate()
+    print(
+        f"suite (sample, in process): {examples} examples over {cases} cases in {seconds:.1f} s"
+        f" = {rate:,.0f} examples/s"
+    )
+    print(f"suite per-example cost / raw round trip: {raw / rate:.1f}x")
+
+    from rpc_throughput import bare_fake_rate, fast_path_rate
+
+    fast, bare = fast_path_rate(), bare_fake_rate()
+    print(
+        f"rpc: fast path {fast:,.0f} calls/s, bare fake:/ {bare:,.1f} calls/s ({fast / bare:.0f}x)"
+    )
+
+    wall, summary = sample_wall_time()
+    print(f"ovo-compat run --target sample: {wall:.1f} s ({summary})")
+    count = 20 if args.quick else 200
+    snap, run, summary = big_registry_wall_time(count, args.workers)
+    print(
+        f"generated registry ({count} classes x 10 versions, 100 examples/case, "
+        f"{args.workers} workers): snapshot --infer-history {snap:.1f} s, run {run:.1f} s "
+        f"({summary})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
