@@ -15,17 +15,29 @@ Properties per class, with ``C`` the current version and ``v`` each older suppor
   ``object_backport_versions``;
 * ``Name[v->C]-upgrade``: old to new, re-backport to ``v``, and every pair ``v -> u``
   for the supported ``u < v`` on the same generated example.
+
+Generated examples are shared across version pairs, so a class costs as many Hypothesis
+runs as it has directions, not as many as it has pairs.  The first case of a class to
+run (per direction) triggers one *shared run*: each example of the current class is
+checked by the roundtrip, backport, manifest and indirection cases of every selected
+pair; each example of the upgrade direction is a tuple of objects, one per old version,
+each checked by its upgrade case.  A pair's failure is recorded and the other pairs go
+on.  A case then passes if its pair never failed; otherwise its own *dedicated* run
+(the per-case Hypothesis run) finds and shrinks the counterexample.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import given
+from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 import strategies
 from compat_tests.config import DeclaredException, Target
@@ -42,6 +54,19 @@ from compat_tests.versions import parse, sort_versions
 
 PROPERTIES = ("snapshot", "roundtrip", "backport", "manifest", "indirection", "upgrade")
 _PAIR_PROPERTIES = ("backport", "manifest", "indirection", "upgrade")
+# Which shared run checks a property: examples of the current class, or of the old nodes.
+_DIRECTIONS = {
+    "roundtrip": "current",
+    "backport": "current",
+    "manifest": "current",
+    "indirection": "current",
+    "upgrade": "upgrade",
+}
+_SHARED_HEALTH_OK = (
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.large_base_example,
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +93,20 @@ class Case:
         return self.prop in _PAIR_PROPERTIES
 
 
+@dataclass(frozen=True)
+class SharedRun:
+    """The outcome of one shared run: the cases it checked and those that failed.
+
+    ``failures`` maps a case id to the exception its check raised first and the repr
+    of the example it raised on; cases not in it held on every example.
+    """
+
+    name: str
+    direction: str
+    cases: tuple[Case, ...]
+    failures: dict[str, tuple[Exception, str]]
+
+
 @dataclass
 class ObjectSuite:
     """The object cases of one target and the state shared by all of them.
@@ -77,7 +116,10 @@ class ObjectSuite:
     ``{version: schema}``; ``node_factory(histories, name, version)`` builds an old node
     (default `compat_tests.rebuild.OldNode.for_version`), cached per (name, version);
     ``context`` is the request context primitives are deserialized with.
-    ``examples_checked`` counts the generated examples a property body ran on.
+    ``examples_checked`` counts the (case, generated example) checks that ran.
+    ``selected`` restricts shared runs to those case ids (the pytest plugin sets it
+    to the collected cases; None: every case); ``shared_runs`` counts the shared
+    Hypothesis runs executed.
     """
 
     target: Target
@@ -89,9 +131,14 @@ class ObjectSuite:
     fired: set[DeclaredException] = field(default_factory=set)
     ran: list[Case] = field(default_factory=list)
     examples_checked: int = 0
+    selected: set[str] | None = None
+    shared_runs: int = 0
     _nodes: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
     _subjects: dict[str, Subject] = field(default_factory=dict, init=False, repr=False)
     _store: Any = field(default=None, init=False, repr=False)
+    _shared: dict[tuple[str, str], SharedRun | None] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         # Snapshot stores read their files on every access; the properties read them per example.
@@ -140,21 +187,25 @@ class ObjectSuite:
 
     def cases(self) -> list[Case]:
         """Every case of the target, including skipped ones (with their reason)."""
-        result: list[Case] = []
-        for name in sorted(self.classes):
-            current = str(self.classes[name].VERSION)
-            result.append(Case(name, "snapshot", current, current))
-            result.append(Case(name, "roundtrip", current, current))
-            if name not in self.histories:
-                continue
-            supported, below = self.versions(name)
-            for v in reversed(supported):
-                for prop in ("backport", "manifest", "indirection"):
-                    result.append(Case(name, prop, current, v))
-                lower = tuple(u for u in supported if parse(u) < parse(v))
-                result.append(Case(name, "upgrade", v, current, lower=lower))
-            for v in reversed(below):
-                result.append(Case(name, "backport", current, v, skip=self._why_skipped(name, v)))
+        return [case for name in sorted(self.classes) for case in self.class_cases(name)]
+
+    def class_cases(self, name: str) -> list[Case]:
+        """The cases of class ``name``, including skipped ones (with their reason)."""
+        current = str(self.classes[name].VERSION)
+        result = [
+            Case(name, "snapshot", current, current),
+            Case(name, "roundtrip", current, current),
+        ]
+        if name not in self.histories:
+            return result
+        supported, below = self.versions(name)
+        for v in reversed(supported):
+            for prop in ("backport", "manifest", "indirection"):
+                result.append(Case(name, prop, current, v))
+            lower = tuple(u for u in supported if parse(u) < parse(v))
+            result.append(Case(name, "upgrade", v, current, lower=lower))
+        for v in reversed(below):
+            result.append(Case(name, "backport", current, v, skip=self._why_skipped(name, v)))
         return result
 
     def _why_skipped(self, name: str, version: str) -> str:
@@ -169,7 +220,14 @@ class ObjectSuite:
         )
 
     def run(self, case: Case, settings: hypothesis_settings | None = None) -> None:
-        """Run ``case``: raises `CompatFailure` (after Hypothesis shrinking) when it fails."""
+        """Run ``case``: raises `CompatFailure` (after Hypothesis shrinking) when it fails.
+
+        Pair and roundtrip cases are decided by their class's shared run (run once per
+        direction, with ``settings`` of the first case that needs it); a case that failed
+        there gets a dedicated run that shrinks the counterexample.  Should the dedicated
+        run not reproduce it, the failure recorded by the shared run is raised, with its
+        example.
+        """
         if case.skip:
             raise ValueError(f"case {case.id} is skipped: {case.skip}")
         self.ran.append(case)
@@ -178,6 +236,80 @@ class ObjectSuite:
             for failure in self._snapshot_failures(subject.name):
                 self._guarded(case, functools.partial(_raise, failure))
             return
+        shared = self._shared_run(case, settings)
+        if shared is not None and case.id not in shared.failures:
+            return
+        self._dedicated_run(case, subject, settings)
+        if shared is not None:
+            raise _unreproduced(case, *shared.failures[case.id])
+
+    def _shared_run(self, case: Case, settings: hypothesis_settings | None) -> SharedRun | None:
+        """The shared run deciding ``case`` (run on first use), or None if it has none."""
+        key = (case.name, _DIRECTIONS[case.prop])
+        if key not in self._shared:
+            members = tuple(
+                c
+                for c in self.class_cases(case.name)
+                if not c.skip
+                and _DIRECTIONS.get(c.prop) == key[1]
+                and (self.selected is None or c.id in self.selected)
+            )
+            # Sharing one case with nobody would only add a run.
+            self._shared[key] = self._share(*key, members, settings) if len(members) > 1 else None
+        shared = self._shared[key]
+        return shared if shared is not None and case in shared.cases else None
+
+    def _share(
+        self,
+        name: str,
+        direction: str,
+        members: tuple[Case, ...],
+        settings: hypothesis_settings | None,
+    ) -> SharedRun | None:
+        """Check every case of ``members`` on the same examples; None if the run itself broke."""
+        subject = self.subject(name)
+        checks = [(case, self._property(case, subject)) for case in members]
+        failed: dict[str, tuple[Exception, str]] = {}
+        upgrade = direction == "upgrade"
+        if upgrade:
+            strategy = st.tuples(
+                *(strategies.objects(subject.node(c.from_version).cls(name)) for c in members)
+            )
+        else:
+            strategy = strategies.objects(subject.cls)
+
+        def body(example: Any) -> None:
+            for index, (case, check) in enumerate(checks):
+                if case.id in failed:  # its dedicated run will shrink it
+                    continue
+                # Each check gets its own object: a backport that mutates its source must
+                # not change what the other pairs see.
+                obj = example[index] if upgrade else copy.deepcopy(example)
+                self.examples_checked += 1
+                try:
+                    self._guarded(case, functools.partial(check, obj))
+                except Exception as exc:  # recorded per pair; the dedicated run re-raises it
+                    failed[case.id] = (exc, repr(example[index] if upgrade else example))
+
+        body.__name__ = body.__qualname__ = f"shared_{direction}_{name}"
+        base = settings if settings is not None else hypothesis_settings()
+        chosen = hypothesis_settings(
+            base,
+            deadline=None,
+            phases=[p for p in base.phases if p is not Phase.shrink],
+            suppress_health_check=[*base.suppress_health_check, *_SHARED_HEALTH_OK],
+        )
+        self.shared_runs += 1
+        try:
+            chosen(given(example=strategy)(body))()
+        except Exception:  # e.g. no strategy for a field: each dedicated run reports it
+            return None
+        return SharedRun(name, direction, members, failed)
+
+    def _dedicated_run(
+        self, case: Case, subject: Subject, settings: hypothesis_settings | None
+    ) -> None:
+        """Run ``case`` alone with Hypothesis, which shrinks a failure to a minimal example."""
         if case.prop == "upgrade":
             strategy = strategies.objects(subject.node(case.from_version).cls(case.name))
         else:
@@ -278,6 +410,20 @@ def stale_from_usage(
 
 def _raise(failure: Failure) -> None:
     raise CompatFailure(failure)
+
+
+def _unreproduced(case: Case, exc: Exception, example: str) -> Exception:
+    """The failure a shared run recorded for ``case``, with its example and how it was found."""
+    how = (
+        f"found by the shared run of {case.name} (every pair checked on the same examples); "
+        f"{case.id} run alone did not reproduce it, so rerun every case of {case.name}"
+    )
+    if isinstance(exc, CompatFailure):
+        failure = exc.failure
+        details = {**failure.details, "example": example, "found": how}
+        return CompatFailure(dataclasses.replace(failure, details=details))
+    exc.add_note(f"{how}; example: {example}")
+    return exc
 
 
 def _identifier(case: Case) -> str:

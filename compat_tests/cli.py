@@ -203,4 +203,15 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if extra[:1] == ["--"]:
         extra = extra[1:]
     pytest_args = ["--pyargs", "compat_tests", "--compat-config", config, "--compat-target", name]
+    if _parallel(extra) and not any(a == "--dist" or a.startswith("--dist=") for a in extra):
+        # One worker per class, so that a class's shared runs happen once (compat_tests.cases).
+        pytest_args += ["--dist", "loadgroup"]
     return int(pytest.main([*pytest_args, *extra]))
+
+
+def _parallel(args: Sequence[str]) -> bool:
+    """True when ``args`` ask pytest-xdist for workers (``-n N``, ``-nN``, ``--numprocesses``)."""
+    return any(
+        a == "-n" or (a.startswith("-n") and a[2:3].isalnum()) or a.startswith("--numprocesses")
+        for a in args
+    )

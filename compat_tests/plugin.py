@@ -7,11 +7,20 @@ With ``--compat-config FILE`` and/or ``--compat-target NAME`` it also turns the
 configured target into tests (``pytest --pyargs compat_tests``): the generic test
 modules of this package ask `run_context` for the shared state.  Without those
 options the plugin is inert: the generic modules are not even collected.
+
+Every object test of a class carries ``pytest.mark.xdist_group(<class name>)``: the
+class's pair cases are decided by shared runs (`compat_tests.cases`), which a process
+runs once.  With pytest-xdist, pass ``--dist loadgroup`` so that one worker runs all of
+a class's tests (``ovo-compat run -n N`` adds it); other distribution modes still pass
+or fail the same tests, but may repeat a class's shared runs on several workers.  Under
+``loadgroup`` the plugin groups the object tests by class itself (their node ids name
+the class), since pytest-xdist's own ``@group`` node-id suffix is lost on pytest 9.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -33,6 +42,8 @@ _CONTEXT_KEY = pytest.StashKey["RunContext"]()
 _STALE_KEY = pytest.StashKey[list]()
 _USAGE_KEY = pytest.StashKey["tuple[set[int], set[int]]"]()
 _STATS_KEY = pytest.StashKey["RunStats"]()
+# The class name in an object test's node id: ``...::test_object[Port[1.4->1.2]-backport]``.
+_CASE_CLASS = re.compile(r"::test_object\[([^\[\]@]+)\[")
 # Bad input, reported as a one-paragraph message rather than a traceback.
 _BAD_INPUT = (OvoCompatError, StrategyError)
 
@@ -127,6 +138,10 @@ def pytest_configure(config: pytest.Config) -> None:
     """Load the profile named by the environment unless ``--hypothesis-profile`` chose one."""
     if config.getoption("hypothesis_profile", default=None) is None:
         profiles.load_profile()
+    if not config.pluginmanager.hasplugin("xdist"):  # --strict-markers must accept the marks
+        config.addinivalue_line(
+            "markers", "xdist_group(name): run the tests of one group on one xdist worker"
+        )
     configured_target(config)  # a bad configuration is a usage error before collection
 
 
@@ -214,6 +229,37 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None
 
 
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under ``--dist loadgroup``, schedule every object test of a class on one worker."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ClassGroupScheduling(LoadGroupScheduling):
+        """xdist's ``loadgroup``, plus: object tests grouped by the class their id names."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            found = _CASE_CLASS.search(nodeid)
+            if found is not None:
+                return f"ovo-compat:{found.group(1)}"
+            return super()._split_scope(nodeid)
+
+    return ClassGroupScheduling(config, log)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Limit the shared runs to the object cases collected (after ``-k`` and deselection)."""
+    if _CONTEXT_KEY not in session.config.stash:
+        return
+    selected = set()
+    for item in session.items:
+        case = getattr(getattr(item, "callspec", None), "params", {}).get("object_case")
+        if case is not None:
+            selected.add(case.id)
+    session.config.stash[_CONTEXT_KEY].objects.selected = selected
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo
@@ -236,13 +282,24 @@ def pytest_runtest_makereport(
         reproduce = None
         if target is not None and item.path is not None:
             reproduce = rendering.reproduction_line(
-                target, rendering.test_path(item.nodeid, item.path)
+                target, rendering.test_path(_without_group(item), item.path)
             )
         case = getattr(item, "callspec", None)
         case_id = case.id if case is not None else None
         text = rendering.render(call.excinfo.value.failure, case_id=case_id, reproduce=reproduce)
         report.sections.append(("ovo-compat failure", text))
     return report
+
+
+def _without_group(item: pytest.Item) -> str:
+    """The node id without the ``@group`` suffix ``--dist loadgroup`` adds (not runnable)."""
+    marker = item.get_closest_marker("xdist_group")
+    if marker is not None:
+        group = marker.args[0] if marker.args else marker.kwargs.get("name")
+        suffix = f"@{group}"
+        if item.nodeid.endswith(suffix):
+            return item.nodeid[: -len(suffix)]
+    return item.nodeid
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

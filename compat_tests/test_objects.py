@@ -18,10 +18,19 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "object_case" not in metafunc.fixturenames:
         return
     cases = plugin.run_context(metafunc.config).objects.cases()
+    # One xdist group per class (used with --dist loadgroup): a class's shared runs, which
+    # decide all its pair cases, then happen once, on one worker.
     metafunc.parametrize(
         "object_case",
         [
-            pytest.param(c, id=c.id, marks=[pytest.mark.skip(reason=c.skip)] if c.skip else [])
+            pytest.param(
+                c,
+                id=c.id,
+                marks=[
+                    pytest.mark.xdist_group(c.name),
+                    *([pytest.mark.skip(reason=c.skip)] if c.skip else []),
+                ],
+            )
             for c in cases
         ],
     )
