@@ -1,21 +1,34 @@
-"""The Neutron target adapter: context factory, config and transport fixtures, discovery."""
+"""The Neutron target adapter: context factory, config, database and transport fixtures."""
 
 from __future__ import annotations
 
+import pkgutil
+from pathlib import Path
+
 import fixtures
+import netaddr
 import pytest
 from neutron.api.rpc.handlers import securitygroups_rpc
+from neutron.objects import securitygroup
 from neutron_lib import context as n_context
 from neutron_lib import rpc as n_rpc
 from oslo_config import cfg
+from oslo_db import exception as db_exception
 
+from compat_tests.config import load_target
 from compat_tests.contrib.neutron import (
     FakeRpcTransport,
     NeutronConfig,
+    NeutronDatabase,
     context,
+    environment,
     import_all_objects,
 )
 from compat_tests.errors import DiscoveryError
+
+_PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+_GROUP = "e3e70682-c209-4cac-629f-6fbed82c07cd"
+_RULE = "f728b4fa-4248-5e3a-0a5d-2f346baa9455"
 
 
 def test_context_is_an_admin_context_that_survives_the_rpc_context_round_trip():
@@ -86,3 +99,68 @@ def test_fixtures_compose_with_use_fixture():
 
     with _Both() as both:
         assert n_rpc.TRANSPORT is both.transport.transport
+
+
+def _shared_group_with_a_rule() -> None:
+    """Write a security group shared with everyone and one rule of it, as Neutron's server would."""
+    ctx = context()
+    group = securitygroup.SecurityGroup(ctx, id=_GROUP, project_id="owner", name="web")
+    group.create()
+    securitygroup.SecurityGroupRule(
+        ctx,
+        id=_RULE,
+        security_group_id=_GROUP,
+        project_id="owner",
+        direction="ingress",
+        ethertype="IPv4",
+        remote_ip_prefix=netaddr.IPNetwork("10.0.0.1/24"),
+    ).create()
+    securitygroup.SecurityGroupRBAC(
+        ctx, object_id=_GROUP, project_id="owner", action="access_as_shared", target_project="*"
+    ).create()
+
+
+def test_database_lets_lazy_loads_of_unsent_synthetic_fields_query_neutrons_tables():
+    with NeutronConfig(), NeutronDatabase():
+        _shared_group_with_a_rule()
+        # Objects as a receiver builds them: only ids, another context.
+        group = securitygroup.SecurityGroup(context(), id=_GROUP, project_id="someone-else")
+        rule = securitygroup.SecurityGroupRule(context(), id=_RULE)
+        assert group.shared is True
+        assert rule.normalized_cidr == netaddr.IPNetwork("10.0.0.0/24")
+
+
+def test_each_database_starts_empty():
+    with NeutronConfig():
+        with NeutronDatabase():
+            _shared_group_with_a_rule()
+        with NeutronDatabase():
+            group = securitygroup.SecurityGroup(context(), id=_GROUP, project_id="someone-else")
+            assert group.shared is False
+
+
+def test_database_cleanup_puts_the_previous_engine_configuration_back():
+    with NeutronConfig():
+        with NeutronDatabase():
+            assert securitygroup.SecurityGroup(context(), id=_GROUP).shared is False
+        with pytest.raises(db_exception.CantStartEngineError):
+            securitygroup.SecurityGroup(context(), id=_GROUP).shared  # noqa: B018
+
+
+def test_database_names_the_missing_models_and_the_fix(monkeypatch):
+    monkeypatch.setattr(environment, "_MODELS", "no_such_neutron_pkg.models")
+    with pytest.raises(DiscoveryError, match=r"no_such_neutron_pkg\.models.*pip install neutron"):
+        NeutronDatabase()
+
+
+def test_neutron_target_gives_its_context_a_working_database():
+    """Set the target up as the plugin does: its fixtures in order, then its context factory."""
+    target = load_target(_PYPROJECT, "neutron")
+    with fixtures.Fixture() as run:
+        for ref in target.fixtures:
+            run.useFixture(pkgutil.resolve_name(ref)())
+        ctx = pkgutil.resolve_name(target.context)()
+        sent = securitygroup.SecurityGroup(ctx, id=_GROUP).obj_to_primitive(target_version="1.4")
+        received = securitygroup.SecurityGroup.obj_from_primitive(sent, ctx)
+        assert "shared" not in sent["versioned_object.data"]
+        assert received.shared is False
