@@ -327,8 +327,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
     stale = stale_from_usage(target, *usage)
     config.stash[_STALE_KEY] = stale
-    if stale and session.exitstatus == pytest.ExitCode.OK:
+    # Only a derandomized run (the ci profile) is sure to meet the rare input a declared
+    # exception describes; a randomized run reports a stale declaration without failing.
+    if stale and _deterministic() and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _deterministic() -> bool:
+    from hypothesis import settings
+
+    return bool(settings.default.derandomize)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -360,6 +368,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
         terminalreporter.section("ovo-compat", sep="=")
         terminalreporter.write_line(render_stale(stale))
+        if not _deterministic():
+            terminalreporter.write_line(
+                "(not failing the run: this Hypothesis profile is randomized, so the input a "
+                "declaration describes may just not have come up; the ci profile enforces it)"
+            )
     if _CONTEXT_KEY in config.stash:
         cases = config.stash[_CONTEXT_KEY].objects.cases()
         skipped = [c for c in cases if c.skip]

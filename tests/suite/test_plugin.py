@@ -174,3 +174,25 @@ class NoStratThing(base.VersionedObject):
     assert "NoStrategyError: No Hypothesis strategy for field NoStratThing.weird" in out
     assert "strategies.register_field_strategy(nostrat_objs.Weird" in out
     assert "Traceback" not in out and "raise " not in out
+
+
+def test_stale_declaration_is_reported_without_failing_a_randomized_run(
+    compat_pytester: pytest.Pytester,
+) -> None:
+    stale = """
+[[tool.ovo-compat.targets.sample.exceptions]]
+object = "Subnet"
+code = "backport.crash"
+reason = "was fixed long ago"
+"""
+    config = write_config(compat_pytester, extra="")
+    config.write_text(config.read_text() + stale)
+    dev = list(BASE)
+    dev[dev.index("ci")] = "dev"
+    result = compat_pytester.runpytest_subprocess(
+        *dev, "--compat-config", str(config), "-k", "Subnet"
+    )
+    assert result.ret == pytest.ExitCode.OK
+    out = result.stdout.str()
+    assert "declared exceptions that never fired" in out
+    assert "this Hypothesis profile is randomized" in out
