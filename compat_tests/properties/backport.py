@@ -6,7 +6,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from compat_tests.failures import CompatFailure, Failure, pointer
+from compat_tests.failures import CompatFailure, pointer
 from compat_tests.properties._compare import dig, first_difference, normalized
 from compat_tests.properties.subject import Subject, child_version
 from compat_tests.versions import parse
@@ -41,38 +41,26 @@ def check_backport(
         primitive = obj.obj_to_primitive(target_version=version, version_manifest=manifest)
     except Exception as exc:
         route = "with a version manifest" if manifest else "with obj_relationships"
-        raise CompatFailure(
-            Failure(
-                code="backport.crash",
-                subject=subject.name,
-                from_version=source_version,
-                to_version=version,
-                field=_unset_field(obj),
-                message=(
-                    f"obj_to_primitive(target_version={version!r}) {route} raised "
-                    f"{type(exc).__name__}: {exc}; obj_make_compatible must handle every "
-                    "field being unset and every object field needs a relationship or manifest"
-                ),
-                details={"unset": sorted(f for f in obj.fields if not obj.obj_attr_is_set(f))},
-            )
+        raise subject.failure(
+            "backport.crash",
+            (source_version, version),
+            f"obj_to_primitive(target_version={version!r}) {route} raised "
+            f"{type(exc).__name__}: {exc}; obj_make_compatible must handle every "
+            "field being unset and every object field needs a relationship or manifest",
+            field=_unset_field(obj),
+            details={"unset": sorted(f for f in obj.fields if not obj.obj_attr_is_set(f))},
         ) from exc
     after = normalized(obj.obj_to_primitive())
     path = first_difference(before, after)
     if path is not None:
-        raise CompatFailure(
-            Failure(
-                code="backport.mutated-source",
-                subject=subject.name,
-                from_version=source_version,
-                to_version=version,
-                field=str(path[1]) if len(path) > 1 else None,
-                location=pointer(*path),
-                message=(
-                    f"backporting changed the source object: {dig(before, path)!r} became "
-                    f"{dig(after, path)!r}; obj_make_compatible must edit the primitive, "
-                    "never self"
-                ),
-            )
+        raise subject.failure(
+            "backport.mutated-source",
+            (source_version, version),
+            f"backporting changed the source object: {dig(before, path)!r} became "
+            f"{dig(after, path)!r}; obj_make_compatible must edit the primitive, "
+            "never self",
+            field=str(path[1]) if len(path) > 1 else None,
+            location=pointer(*path),
         )
     _check_primitive(subject, subject.name, normalized(primitive), before, pair, manifest, ())
     _check_readable(subject, primitive, pair)
@@ -99,16 +87,8 @@ def _fail(
     object_name: str,
 ) -> CompatFailure:
     where = "" if object_name == subject.name else f" (in child {object_name})"
-    return CompatFailure(
-        Failure(
-            code=code,
-            subject=subject.name,
-            from_version=pair[0],
-            to_version=pair[1],
-            field=field,
-            location=pointer(*path) if path else "",
-            message=message + where,
-        )
+    return subject.failure(
+        code, pair, message + where, field=field, location=pointer(*path) if path else ""
     )
 
 
@@ -291,19 +271,13 @@ def _check_readable(subject: Subject, primitive: dict[str, Any], pair: tuple[str
         except Exception:
             culprit = field_name
             break
-    raise CompatFailure(
-        Failure(
-            code="backport.invalid",
-            subject=subject.name,
-            from_version=pair[0],
-            to_version=pair[1],
-            field=culprit,
-            location=pointer(subject.key("data"), culprit) if culprit else "",
-            message=(
-                f"an old node at {pair[1]} cannot read the backport: {type(error).__name__}: "
-                f"{error}"
-                + (f" (value {data[culprit]!r})" if culprit else "")
-                + "; obj_make_compatible must turn the value into one the old version accepts"
-            ),
-        )
+    raise subject.failure(
+        "backport.invalid",
+        pair,
+        f"an old node at {pair[1]} cannot read the backport: {type(error).__name__}: "
+        f"{error}"
+        + (f" (value {data[culprit]!r})" if culprit else "")
+        + "; obj_make_compatible must turn the value into one the old version accepts",
+        field=culprit,
+        location=pointer(subject.key("data"), culprit) if culprit else "",
     ) from error

@@ -8,7 +8,6 @@ from typing import Any
 
 from oslo_versionedobjects import base, exception
 
-from compat_tests.failures import CompatFailure, Failure
 from compat_tests.properties._compare import dig, first_difference, normalized
 from compat_tests.properties.subject import Subject
 
@@ -82,17 +81,11 @@ def check_indirection(subject: Subject, obj: Any, version: str) -> None:
     try:
         received = serializer.deserialize_entity(None, obj.obj_to_primitive())
     except Exception as exc:
-        raise CompatFailure(
-            Failure(
-                code="indirection.unreadable",
-                subject=subject.name,
-                from_version=pair[0],
-                to_version=pair[1],
-                message=(
-                    f"an old node at {version} could not receive the object through "
-                    f"object_backport_versions: {type(exc).__name__}: {exc}"
-                ),
-            )
+        raise subject.failure(
+            "indirection.unreadable",
+            pair,
+            f"an old node at {version} could not receive the object through "
+            f"object_backport_versions: {type(exc).__name__}: {exc}",
         ) from exc
     direct = old_cls.obj_from_primitive(
         obj.obj_to_primitive(target_version=version, version_manifest=manifest)
@@ -101,16 +94,10 @@ def check_indirection(subject: Subject, obj: Any, version: str) -> None:
     want = normalized(direct.obj_to_primitive())
     path = first_difference(want, got)
     if path is not None:
-        raise CompatFailure(
-            Failure(
-                code="indirection.mismatch",
-                subject=subject.name,
-                from_version=pair[0],
-                to_version=pair[1],
-                field=str(path[1]) if len(path) > 1 else None,
-                message=(
-                    f"through indirection the old node holds {dig(got, path)!r}, a direct "
-                    f"backport gives {dig(want, path)!r}"
-                ),
-            )
+        raise subject.failure(
+            "indirection.mismatch",
+            pair,
+            f"through indirection the old node holds {dig(got, path)!r}, a direct "
+            f"backport gives {dig(want, path)!r}",
+            field=str(path[1]) if len(path) > 1 else None,
         )

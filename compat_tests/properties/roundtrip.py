@@ -8,7 +8,7 @@ from typing import Any
 from oslo_serialization import jsonutils
 from oslo_versionedobjects import fields as ovo_fields
 
-from compat_tests.failures import CompatFailure, Failure, pointer
+from compat_tests.failures import pointer
 from compat_tests.properties._compare import dig, first_difference, normalized, same
 from compat_tests.properties.subject import Subject
 
@@ -29,21 +29,15 @@ def check_roundtrip(subject: Subject, obj: Any) -> None:
     path = first_difference(normalized(primitive), normalized(wired))
     if path is not None:
         field_name = _field_at(subject, path)
-        raise CompatFailure(
-            Failure(
-                code="roundtrip.wire",
-                subject=subject.name,
-                from_version=version,
-                to_version=version,
-                field=field_name,
-                location=pointer(*path),
-                message=(
-                    f"the primitive does not survive the JSON wire: {dig(primitive, path)!r} "
-                    f"arrives as {dig(wired, path)!r}; make the field's to_primitive return "
-                    "JSON types only (str, int, float, bool, None, list, dict with str keys)"
-                ),
-                details={"primitive": repr(primitive)},
-            )
+        raise subject.failure(
+            "roundtrip.wire",
+            (version, version),
+            f"the primitive does not survive the JSON wire: {dig(primitive, path)!r} "
+            f"arrives as {dig(wired, path)!r}; make the field's to_primitive return "
+            "JSON types only (str, int, float, bool, None, list, dict with str keys)",
+            field=field_name,
+            location=pointer(*path),
+            details={"primitive": repr(primitive)},
         )
     from_wire = type(obj).obj_from_primitive(wired, context=subject.context)
     _compare_objects(subject, obj, from_wire, version, "roundtrip.wire", "after the JSON wire")
@@ -63,16 +57,12 @@ def _compare_objects(
         was_set = original.obj_attr_is_set(name)
         if was_set != back.obj_attr_is_set(name):
             state = "unset" if was_set else "set"
-            raise CompatFailure(
-                Failure(
-                    code=code,
-                    subject=subject.name,
-                    from_version=version,
-                    to_version=version,
-                    field=name,
-                    location=pointer(data_key, name),
-                    message=f"field is {state} {when} but was {'set' if was_set else 'unset'}",
-                )
+            raise subject.failure(
+                code,
+                (version, version),
+                f"field is {state} {when} but was {'set' if was_set else 'unset'}",
+                field=name,
+                location=pointer(data_key, name),
             )
         if not was_set:
             continue
@@ -80,20 +70,14 @@ def _compare_objects(
         prim_before = _comparable(field, normalized(field.to_primitive(original, name, before)))
         prim_after = _comparable(field, normalized(field.to_primitive(back, name, after)))
         if first_difference(prim_before, prim_after) is not None or not _same_value(before, after):
-            raise CompatFailure(
-                Failure(
-                    code=code,
-                    subject=subject.name,
-                    from_version=version,
-                    to_version=version,
-                    field=name,
-                    location=pointer(data_key, name),
-                    message=(
-                        f"value {before!r} comes back as {after!r} {when}; the field cannot "
-                        "carry this value: restrict the strategy to what the field can carry "
-                        "or fix the field's to_primitive/from_primitive"
-                    ),
-                )
+            raise subject.failure(
+                code,
+                (version, version),
+                f"value {before!r} comes back as {after!r} {when}; the field cannot "
+                "carry this value: restrict the strategy to what the field can carry "
+                "or fix the field's to_primitive/from_primitive",
+                field=name,
+                location=pointer(data_key, name),
             )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from oslo_versionedobjects import fields as ovo_fields
 
 from compat_tests.errors import SnapshotError
+from compat_tests.failures import CompatFailure, Failure
 from compat_tests.versions import parse
 
 
@@ -51,6 +52,30 @@ class Subject:
                 "run `ovo-compat record` for the current version, or fix the version number"
             )
         return history[version]
+
+    def failure(
+        self,
+        code: str,
+        pair: tuple[str, str],
+        message: str,
+        *,
+        field: str | None = None,
+        location: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> CompatFailure:
+        """A `CompatFailure` of this class at version ``pair`` (from, to), ready to raise."""
+        return CompatFailure(
+            Failure(
+                code=code,
+                subject=self.name,
+                from_version=pair[0],
+                to_version=pair[1],
+                message=message,
+                field=field,
+                location=location,
+                details=details or {},
+            )
+        )
 
     def key(self, part: str) -> str:
         """The primitive key for ``part`` ('name', 'version', 'data', ...) in this namespace."""

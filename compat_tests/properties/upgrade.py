@@ -9,7 +9,7 @@ from typing import Any
 from oslo_versionedobjects import exception as ovo_exception
 
 from compat_tests.errors import SnapshotError
-from compat_tests.failures import CompatFailure, Failure, pointer
+from compat_tests.failures import pointer
 from compat_tests.properties._compare import dig, first_difference, normalized
 from compat_tests.properties.backport import check_backport
 from compat_tests.properties.subject import Subject
@@ -52,19 +52,13 @@ def check_upgrade(subject: Subject, old_obj: Any, lower: Iterable[str] = ()) -> 
     try:
         resent = fresh.obj_to_primitive(target_version=version, version_manifest=manifest)
     except Exception as exc:
-        raise CompatFailure(
-            Failure(
-                code="upgrade.crash",
-                subject=subject.name,
-                from_version=pair[0],
-                to_version=pair[1],
-                message=(
-                    f"the current code cannot send back to {version} what {version} sent: "
-                    f"obj_to_primitive(target_version={version!r}) raised "
-                    f"{type(exc).__name__}: {exc}"
-                ),
-                details={"primitive": repr(sent)},
-            )
+        raise subject.failure(
+            "upgrade.crash",
+            pair,
+            f"the current code cannot send back to {version} what {version} sent: "
+            f"obj_to_primitive(target_version={version!r}) raised "
+            f"{type(exc).__name__}: {exc}",
+            details={"primitive": repr(sent)},
         ) from exc
     back = _without_filled_defaults(subject, sent, resent)
     # A declared transform of the backport (current -> version) changes the field on purpose.
@@ -76,19 +70,13 @@ def check_upgrade(subject: Subject, old_obj: Any, lower: Iterable[str] = ()) -> 
         normalized(_without(subject, back, transformed)),
     )
     if path is not None:
-        raise CompatFailure(
-            Failure(
-                code="upgrade.rebackport",
-                subject=subject.name,
-                from_version=pair[0],
-                to_version=pair[1],
-                field=str(path[1]) if len(path) > 1 else None,
-                location=pointer(*path),
-                message=(
-                    f"sent {dig(normalized(sent), path)!r} but the current code sends "
-                    f"{dig(normalized(back), path)!r} back to {version}"
-                ),
-            )
+        raise subject.failure(
+            "upgrade.rebackport",
+            pair,
+            f"sent {dig(normalized(sent), path)!r} but the current code sends "
+            f"{dig(normalized(back), path)!r} back to {version}",
+            field=str(path[1]) if len(path) > 1 else None,
+            location=pointer(*path),
         )
     for older in lower:
         check_backport(subject, fresh, older)
@@ -151,16 +139,11 @@ def _read(subject: Subject, sent: dict[str, Any], pair: tuple[str, str]) -> Any:
     try:
         return subject.cls.obj_from_primitive(copy.deepcopy(sent), context=subject.context)
     except Exception as exc:
-        raise CompatFailure(
-            Failure(
-                code="upgrade.unreadable",
-                subject=subject.name,
-                from_version=pair[0],
-                to_version=pair[1],
-                message=f"the current code cannot read what {pair[0]} sends: "
-                f"{type(exc).__name__}: {exc}",
-                details={"primitive": repr(sent)},
-            )
+        raise subject.failure(
+            "upgrade.unreadable",
+            pair,
+            f"the current code cannot read what {pair[0]} sends: {type(exc).__name__}: {exc}",
+            details={"primitive": repr(sent)},
         ) from exc
 
 
@@ -174,19 +157,13 @@ def _check_access(subject: Subject, new: Any, sent: dict[str, Any], pair: tuple[
         except ACCESS_ERRORS:
             continue
         except Exception as exc:
-            raise CompatFailure(
-                Failure(
-                    code="upgrade.access",
-                    subject=subject.name,
-                    from_version=pair[0],
-                    to_version=pair[1],
-                    field=field_name,
-                    location=pointer(subject.key("data"), field_name),
-                    message=(
-                        f"reading {field_name!r} of an object sent by {version} (which "
-                        f"{'sent it' if field_name in sent_data else 'did not send it'}) "
-                        f"raised {type(exc).__name__}: {exc}; the current code must tolerate "
-                        "fields old nodes never send (default them or raise NotImplementedError)"
-                    ),
-                )
+            raise subject.failure(
+                "upgrade.access",
+                pair,
+                f"reading {field_name!r} of an object sent by {version} (which "
+                f"{'sent it' if field_name in sent_data else 'did not send it'}) "
+                f"raised {type(exc).__name__}: {exc}; the current code must tolerate "
+                "fields old nodes never send (default them or raise NotImplementedError)",
+                field=field_name,
+                location=pointer(subject.key("data"), field_name),
             ) from exc
