@@ -33,6 +33,9 @@ from compat_tests.config import load_target  # noqa: E402
 from compat_tests.discover import Catalog  # noqa: E402
 from compat_tests.snapshots import SnapshotStore  # noqa: E402
 
+# The ovo-compat command of the running interpreter (console scripts may not be on PATH).
+_OVO_COMPAT = [sys.executable, "-m", "compat_tests"]
+
 _BIG_CONFIG = """\
 [tool.ovo-compat.targets.big]
 objects = ["big_objects"]
@@ -94,7 +97,7 @@ def _timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, s
 
 def sample_wall_time() -> tuple[float, str]:
     """Wall time of ``ovo-compat run --target sample`` (bench profile, one process)."""
-    command = ["ovo-compat", "run", "--target", "sample", "--", "-q", "-p", "no:cacheprovider"]
+    command = [*_OVO_COMPAT, "run", "--target", "sample", "--", "-q", "-p", "no:cacheprovider"]
     return _timed(command, ROOT, {**os.environ, "OVO_COMPAT_PROFILE": "bench"})
 
 
@@ -109,7 +112,7 @@ def big_registry_wall_time(classes: int, workers: int) -> tuple[float, float, st
             "BIG_CLASSES": str(classes),
             "OVO_COMPAT_PROFILE": "bench",
         }
-        base = ["ovo-compat"]
+        base = _OVO_COMPAT
         snap, _ = _timed(
             [*base, "snapshot", "--config", str(config), "--infer-history"], Path(tmp), env
         )
@@ -126,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="20 generated classes, not 200")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # figures appear as they are measured
 
     target = load_target(ROOT / "pyproject.toml", "sample")
     classes = Catalog.load(target).classes
