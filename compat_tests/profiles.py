@@ -35,9 +35,14 @@ def register_profiles() -> None:
     )
     settings.register_profile("ci", ci)
     settings.register_profile("bench", ci, max_examples=100)
-    settings.register_profile("dev", deadline=None, suppress_health_check=_SLOW_DATA_OK)
+    # Explicit derandomize=False: under a CI variable Hypothesis's own defaults derandomize,
+    # and dev/thorough exist to explore.
+    settings.register_profile(
+        "dev", derandomize=False, deadline=None, suppress_health_check=_SLOW_DATA_OK
+    )
     settings.register_profile(
         "thorough",
+        derandomize=False,
         max_examples=1000,
         deadline=None,
         print_blob=True,

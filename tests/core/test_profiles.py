@@ -35,3 +35,12 @@ def test_default_profile_follows_environment(
     for var, value in env.items():
         monkeypatch.setenv(var, value)
     assert profiles.default_profile() == expected
+
+
+@pytest.mark.parametrize("name", ["dev", "thorough"])
+def test_exploring_profiles_stay_random_under_ci(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    profiles.register_profiles()
+    assert settings.get_profile(name).derandomize is False
