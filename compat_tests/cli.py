@@ -31,10 +31,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     warnings.filterwarnings("ignore", message="The selected oslo_service backend")
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    passthrough: list[str] = []
+    if argv[:1] == ["run"]:
+        own, passthrough = _split_run_args(argv[1:])
+        argv = ["run", *own]
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse reports usage errors with status 2
         return int(exc.code or 0)
+    if passthrough:
+        args.pytest_args = passthrough
     # Imported after the filters: strategies pulls in OVO, hence oslo.messaging and eventlet.
     from strategies import StrategyError
 
@@ -43,6 +50,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OvoCompatError, StrategyError) as exc:  # strategies cannot import compat_tests
         print(f"ovo-compat {args.command}: error: {exc}", file=sys.stderr)
         return BAD_INPUT
+
+
+_RUN_OPTIONS = ("--config", "--target")
+
+
+def _split_run_args(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Split ``run``'s arguments into its own (--config, --target, -h) and pytest's (the rest).
+
+    Everything after ``--`` goes to pytest, so ``ovo-compat run -n 2 -k Port`` and
+    ``ovo-compat run -- -n 2`` both work.
+    """
+    own: list[str] = []
+    rest: list[str] = []
+    items = iter(argv)
+    for arg in items:
+        if arg == "--":
+            rest.extend(items)
+        elif arg in _RUN_OPTIONS:
+            own += [arg, next(items, "")]
+        elif arg.startswith(tuple(f"{o}=" for o in _RUN_OPTIONS)) or arg in ("-h", "--help"):
+            own.append(arg)
+        else:
+            rest.append(arg)
+    return own, rest
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,7 +103,11 @@ def _parser() -> argparse.ArgumentParser:
     check = command("check", _check, "diff the current classes against the snapshots")
     check.add_argument("--format", choices=("text", "json"), default="text")
     run = command("run", _run, "run the compatibility test suite with pytest")
-    run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra pytest arguments")
+    run.add_argument(
+        "pytest_args",
+        nargs=argparse.REMAINDER,
+        help="extra pytest arguments (anywhere; everything after -- too)",
+    )
     return parser
 
 
@@ -200,8 +235,6 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     config = str(args.config or find_config())
     name = args.target or load_target(config).name
     extra = list(args.pytest_args)
-    if extra[:1] == ["--"]:
-        extra = extra[1:]
     pytest_args = ["--pyargs", "compat_tests", "--compat-config", config, "--compat-target", name]
     if _parallel(extra) and not any(a == "--dist" or a.startswith("--dist=") for a in extra):
         # One worker per class, so that a class's shared runs happen once (compat_tests.cases).

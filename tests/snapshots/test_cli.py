@@ -180,3 +180,31 @@ def test_strategy_error_exits_2_like_other_bad_input(
     assert status == 2
     assert "ovo-compat check: error: No Hypothesis strategy for field SnapNetwork.weird" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--config", "{config}", "-x", "-k", "Port and 1.8"],
+        ["run", "-x", "--config={config}", "-k", "Port and 1.8"],
+        ["run", "--config", "{config}", "--", "-x", "-k", "Port and 1.8"],
+    ],
+)
+def test_run_passes_pytest_arguments_without_a_separator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    import pytest as pytest_module
+
+    calls = []
+    monkeypatch.setattr(pytest_module, "main", lambda args: calls.append(args) or 0)
+    config = _config(tmp_path)
+    assert cli.main([a.format(config=config) for a in argv]) == 0
+    assert calls[0][-3:] == ["-x", "-k", "Port and 1.8"]
+    assert calls[0][:6] == [
+        "--pyargs",
+        "compat_tests",
+        "--compat-config",
+        str(config),
+        "--compat-target",
+        "t",
+    ]
