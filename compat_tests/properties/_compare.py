@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from oslo_versionedobjects import fields as ovo_fields
+
 
 def normalized(value: Any) -> Any:
     """A JSON-shaped view of a primitive: tuples become lists, ``*.changes`` lists are sorted.
@@ -62,3 +64,14 @@ def dig(value: Any, path: tuple[Any, ...]) -> Any:
         except (KeyError, IndexError, TypeError):
             return "<absent>"
     return value
+
+
+def set_members_sorted(field: ovo_fields.Field, primitive: Any) -> Any:
+    """``primitive`` of ``field`` with a ``Set``'s members sorted.
+
+    A Set's primitive lists the members in iteration order, which a rebuilt set need
+    not keep: the order carries no meaning.
+    """
+    if isinstance(field._type, ovo_fields.Set) and isinstance(primitive, (list, tuple)):
+        return sorted(primitive, key=repr)
+    return primitive

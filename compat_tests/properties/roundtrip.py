@@ -6,10 +6,15 @@ import json
 from typing import Any
 
 from oslo_serialization import jsonutils
-from oslo_versionedobjects import fields as ovo_fields
 
 from compat_tests.failures import pointer
-from compat_tests.properties._compare import dig, first_difference, normalized, same
+from compat_tests.properties._compare import (
+    dig,
+    first_difference,
+    normalized,
+    same,
+    set_members_sorted,
+)
 from compat_tests.properties.subject import Subject
 
 
@@ -67,8 +72,10 @@ def _compare_objects(
         if not was_set:
             continue
         before, after = getattr(original, name), getattr(back, name)
-        prim_before = _comparable(field, normalized(field.to_primitive(original, name, before)))
-        prim_after = _comparable(field, normalized(field.to_primitive(back, name, after)))
+        prim_before = set_members_sorted(
+            field, normalized(field.to_primitive(original, name, before))
+        )
+        prim_after = set_members_sorted(field, normalized(field.to_primitive(back, name, after)))
         if first_difference(prim_before, prim_after) is not None or not _same_value(before, after):
             raise subject.failure(
                 code,
@@ -79,14 +86,6 @@ def _compare_objects(
                 field=name,
                 location=pointer(data_key, name),
             )
-
-
-def _comparable(field: ovo_fields.Field, primitive: Any) -> Any:
-    # A Set's primitive lists the members in iteration order, which a rebuilt set need
-    # not keep: the order carries no meaning.
-    if isinstance(field._type, ovo_fields.Set) and isinstance(primitive, list):
-        return sorted(primitive, key=repr)
-    return primitive
 
 
 def _same_value(a: Any, b: Any) -> bool:

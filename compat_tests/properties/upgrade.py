@@ -10,7 +10,12 @@ from oslo_versionedobjects import exception as ovo_exception
 
 from compat_tests.errors import SnapshotError
 from compat_tests.failures import pointer
-from compat_tests.properties._compare import dig, first_difference, normalized
+from compat_tests.properties._compare import (
+    dig,
+    first_difference,
+    normalized,
+    set_members_sorted,
+)
 from compat_tests.properties.backport import check_backport
 from compat_tests.properties.subject import Subject
 
@@ -66,8 +71,8 @@ def check_upgrade(subject: Subject, old_obj: Any, lower: Iterable[str] = ()) -> 
         f for f in subject.cls.fields if subject.transformed(f, subject.current, version)
     }
     path = first_difference(
-        normalized(_without(subject, sent, transformed)),
-        normalized(_without(subject, back, transformed)),
+        normalized(_sets_sorted(subject, _without(subject, sent, transformed))),
+        normalized(_sets_sorted(subject, _without(subject, back, transformed))),
     )
     if path is not None:
         raise subject.failure(
@@ -105,6 +110,17 @@ def _without_filled_defaults(subject: Subject, sent: Any, back: Any) -> Any:
         elif not _is_default(descriptors.get(name, {}), value):
             data[name] = value
     return {**back, keys[2]: data}
+
+
+def _sets_sorted(subject: Subject, primitive: dict[str, Any]) -> dict[str, Any]:
+    """``primitive`` with the members of its Set fields in a canonical order."""
+    data_key = subject.key("data")
+    fields = subject.cls.fields
+    data = {
+        name: set_members_sorted(fields[name], value) if name in fields else value
+        for name, value in primitive.get(data_key, {}).items()
+    }
+    return {**primitive, data_key: data}
 
 
 def _without(subject: Subject, primitive: dict[str, Any], names: set[str]) -> dict[str, Any]:
