@@ -170,7 +170,9 @@ class ObjectSuite:
             if factory is None:
                 from compat_tests.rebuild import OldNode
 
-                factory = OldNode.for_version
+                # The target's own classes, not whatever else shares their names in OVO's
+                # global registry (another target, a test double).
+                factory = functools.partial(OldNode.for_version, current=self.classes)
             self._nodes[key] = factory(self.histories, name, version)
         return self._nodes[key]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import pkgutil
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from compat_tests.config import load_target
 from compat_tests.discover import Catalog
 from compat_tests.properties import check_upgrade
 from compat_tests.snapshots import SnapshotStore
+
+# The sample target's Port sits in OVO's global registry under the same name as Neutron's
+# (which lives in Neutron's own registry): old nodes must still be built from Neutron's.
+importlib.import_module("tests.sample.objects")
 
 _PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 # Found by the dev profile: a Set's members came back in another order after the re-read.
