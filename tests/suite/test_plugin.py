@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -56,17 +57,24 @@ def test_versions_below_the_support_window_are_skipped_visibly(
     assert "Subnet[1.2->1.0]-backport" in out
 
 
-def test_declared_exception_that_never_fires_fails_the_run(
-    compat_pytester: pytest.Pytester,
-) -> None:
-    stale = """
+_STALE = """
 [[tool.ovo-compat.targets.sample.exceptions]]
 object = "Subnet"
 code = "backport.crash"
 reason = "was fixed long ago"
 """
-    config = write_config(compat_pytester, extra="")
-    config.write_text(config.read_text() + stale)
+
+
+def _config_with_stale_declaration(pytester: pytest.Pytester) -> Path:
+    config = write_config(pytester, extra="")
+    config.write_text(config.read_text() + _STALE)
+    return config
+
+
+def test_declared_exception_that_never_fires_fails_the_run(
+    compat_pytester: pytest.Pytester,
+) -> None:
+    config = _config_with_stale_declaration(compat_pytester)
     result = compat_pytester.runpytest_subprocess(
         *BASE, "--compat-config", str(config), "-k", "Subnet"
     )
@@ -179,14 +187,7 @@ class NoStratThing(base.VersionedObject):
 def test_stale_declaration_is_reported_without_failing_a_randomized_run(
     compat_pytester: pytest.Pytester,
 ) -> None:
-    stale = """
-[[tool.ovo-compat.targets.sample.exceptions]]
-object = "Subnet"
-code = "backport.crash"
-reason = "was fixed long ago"
-"""
-    config = write_config(compat_pytester, extra="")
-    config.write_text(config.read_text() + stale)
+    config = _config_with_stale_declaration(compat_pytester)
     dev = list(BASE)
     dev[dev.index("ci")] = "dev"
     result = compat_pytester.runpytest_subprocess(
