@@ -21,9 +21,12 @@ from compat_tests.properties.subject import Subject
 def check_roundtrip(subject: Subject, obj: Any) -> None:
     """``obj_from_primitive(obj_to_primitive(obj))`` equals ``obj`` and the primitive survives JSON.
 
-    Codes: ``roundtrip.mismatch`` (a field's value or set-ness changed) and
+    Codes: ``roundtrip.mismatch`` (a field's value or set-ness changed),
     ``roundtrip.wire`` (``jsonutils.dumps`` then ``json.loads`` changes the
-    primitive, or the object read back from the wire differs).
+    primitive, or the object read back from the wire differs) and
+    ``roundtrip.manifest`` (sending at the current versions with a version manifest,
+    as a conductor answering ``object_backport_versions`` does, fails or changes the
+    primitive: OVO runs ``obj_make_compatible`` whenever a manifest is given).
     """
     version = str(obj.VERSION)
     primitive = obj.obj_to_primitive()
@@ -46,6 +49,47 @@ def check_roundtrip(subject: Subject, obj: Any) -> None:
         )
     from_wire = type(obj).obj_from_primitive(wired, context=subject.context)
     _compare_objects(subject, obj, from_wire, version, "roundtrip.wire", "after the JSON wire")
+    _check_current_manifest(subject, obj, primitive, version)
+
+
+def _check_current_manifest(subject: Subject, obj: Any, primitive: dict, version: str) -> None:
+    manifest = _tree_versions(obj)
+    try:
+        sent = obj.obj_to_primitive(target_version=version, version_manifest=manifest)
+    except Exception as exc:
+        raise subject.failure(
+            "roundtrip.manifest",
+            (version, version),
+            f"obj_to_primitive(target_version={version!r}, version_manifest=<the object's own "
+            f"versions>) raised {type(exc).__name__}: {exc}; with a manifest OVO runs "
+            "obj_make_compatible even at the current version, so it must accept that",
+            details={"manifest": manifest},
+        ) from exc
+    path = first_difference(normalized(primitive), normalized(sent))
+    if path is not None:
+        raise subject.failure(
+            "roundtrip.manifest",
+            (version, version),
+            f"sent with a manifest of its own versions, {dig(primitive, path)!r} becomes "
+            f"{dig(sent, path)!r}; at the current versions nothing may change",
+            field=_field_at(subject, path),
+            location=pointer(*path),
+            details={"manifest": manifest},
+        )
+
+
+def _tree_versions(obj: Any) -> dict[str, str]:
+    # {object name: version} of obj and every child it holds: what a node at these versions sends.
+    versions = {obj.obj_name(): str(obj.VERSION)}
+    for name in obj.fields:
+        if not obj.obj_attr_is_set(name):
+            continue
+        value = getattr(obj, name)
+        children = value if isinstance(value, (list, tuple)) else [value]
+        for child in children:
+            if hasattr(child, "obj_to_primitive") and hasattr(child, "fields"):
+                versions.update(_tree_versions(child))
+    return versions
 
 
 def _field_at(subject: Subject, path: tuple[Any, ...]) -> str | None:

@@ -155,3 +155,17 @@ class ValueLostOnTheWire(security_group.SecurityGroupRule):
     """SecurityGroupRule grew a tags field whose primitive does not survive JSON."""
 
     fields = {**security_group.SecurityGroupRule.fields, "tags": _SetOnTheWireField(nullable=True)}
+
+
+@_variant
+class CrashesWhenSentWithAManifest(port.Port):
+    """The branch for the current version names a class that does not exist.
+
+    OVO runs obj_make_compatible whenever a version manifest is given, even at the
+    current version (Neutron's QosPolicy 1.10 has exactly this bug).
+    """
+
+    def obj_make_compatible(self, primitive: dict, target_version: str) -> None:
+        super().obj_make_compatible(primitive, target_version)
+        if _target(target_version) >= (1, 4):
+            primitive["binding_rules"] = [port.PortBindingRule.obj_name()]

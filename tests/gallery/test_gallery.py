@@ -126,3 +126,10 @@ def test_value_lost_on_the_wire_is_caught() -> None:
     )
     assert failure.location.startswith("/versioned_object.data/tags")
     assert "SecurityGroupRule" in failure.render()
+
+
+def test_crash_when_sent_with_a_manifest_at_the_current_version_is_caught() -> None:
+    found = failures(broken.CrashesWhenSentWithAManifest, props={"roundtrip"})
+    failure = _one(found, "roundtrip.manifest", "PortBindingRule", "1.4->1.4")
+    text = failure.render()
+    assert "Port" in text and "version_manifest" in text
