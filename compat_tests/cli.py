@@ -8,7 +8,6 @@ imports, command line).
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 import warnings
@@ -16,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from compat_tests.config import Target, find_config, load_target
-from compat_tests.errors import ConfigError, OvoCompatError
+from compat_tests.errors import OvoCompatError
 from compat_tests.versions import parse
 
 __all__ = ["main"]
@@ -180,31 +179,18 @@ def _rpc_failures(target: Target) -> list[Any]:
 
 
 def _inferred(target: Target, cls: type, problems: list[str]) -> dict[str, dict[str, Any]]:
+    from compat_tests.discover import make_context
     from compat_tests.inference import InferenceError, infer_history
 
     name = cls.obj_name()
     try:
-        history = infer_history(cls, context=_context(target))
+        history = infer_history(cls, context=make_context(target))
     except InferenceError as exc:
         oldest = target.oldest_supported(name)
         if any(parse(v) >= parse(oldest) for v in exc.skipped):
             problems.append(str(exc))
         history = exc.history
     return {v: {**s, "inferred": s.get("inferred", True)} for v, s in history.items()}
-
-
-def _context(target: Target) -> Any:
-    if target.context is None:
-        return None
-    module_name, _, attr = target.context.partition(":")
-    try:
-        factory = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError) as exc:
-        raise ConfigError(
-            f"{target.config_path}: [tool.ovo-compat.targets.{target.name}] context: cannot "
-            f"load {target.context!r} ({type(exc).__name__}: {exc})"
-        ) from exc
-    return factory()
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:

@@ -16,13 +16,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import Any
 
 from oslo_versionedobjects import base as ovo_base
 
 from compat_tests.config import Target
-from compat_tests.errors import DiscoveryError
+from compat_tests.errors import ConfigError, DiscoveryError
 
-__all__ = ["Catalog", "ensure_importable"]
+__all__ = ["Catalog", "ensure_importable", "make_context", "resolve_ref"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,30 @@ def ensure_importable(target: Target) -> None:
     root = str(target.root)
     if root not in sys.path:
         sys.path.insert(0, root)
+
+
+def resolve_ref(target: Target, key: str, ref: str, expected: str) -> Any:
+    """The object that ``ref`` (``"module:attribute"``, from the target's ``key``) names.
+
+    `ConfigError` names the file, the target table, the key and the reference, and says
+    that the reference must name ``expected``.
+    """
+    ensure_importable(target)
+    module_name, _, attr = ref.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(
+            f"{_where(target, key)} entry {ref!r} cannot be imported "
+            f"({type(exc).__name__}: {exc}); name a 'module:attribute' that is {expected}"
+        ) from None
+
+
+def make_context(target: Target) -> Any:
+    """The request context from the target's ``context`` factory, or None when it has none."""
+    if target.context is None:
+        return None
+    return resolve_ref(target, "context", target.context, "a callable returning a context")()
 
 
 def _where(target: Target, key: str) -> str:

@@ -19,8 +19,8 @@ the class), since pytest-xdist's own ``@group`` node-id suffix is lost on pytest
 
 from __future__ import annotations
 
-import importlib
 import re
+import sys
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -32,7 +32,6 @@ from compat_tests import profiles
 from compat_tests.config import Target, load_target
 from compat_tests.errors import ConfigError, OvoCompatError
 from compat_tests.failures import CompatFailure
-from strategies import StrategyError
 
 profiles.register_profiles()
 
@@ -45,7 +44,6 @@ _STATS_KEY = pytest.StashKey["RunStats"]()
 # The class name in an object test's node id: ``...::test_object[Port[1.4->1.2]-backport]``.
 _CASE_CLASS = re.compile(r"::test_object\[([^\[\]@]+)\[")
 # Bad input, reported as a one-paragraph message rather than a traceback.
-_BAD_INPUT = (OvoCompatError, StrategyError)
 
 
 @dataclass
@@ -174,15 +172,17 @@ def run_context(config: pytest.Config) -> RunContext:
             "ovo-compat tests need a target: pass --compat-config FILE and/or --compat-target NAME"
         )
     from compat_tests.cases import ObjectSuite
-    from compat_tests.discover import Catalog
+    from compat_tests.discover import Catalog, make_context
     from compat_tests.snapshots import SnapshotStore
 
     try:
         started = [_start_fixture(target, ref) for ref in target.fixtures]
         catalog = Catalog.load(target)
         store = SnapshotStore(target.snapshots)
-        objects = ObjectSuite(target, catalog.classes, store, context=_call_ref(target, "context"))
-    except _BAD_INPUT as exc:
+        objects = ObjectSuite(target, catalog.classes, store, context=make_context(target))
+    except Exception as exc:
+        if not _is_bad_input(exc):
+            raise
         raise pytest.UsageError(str(exc)) from None
     context = RunContext(
         target=target,
@@ -196,26 +196,21 @@ def run_context(config: pytest.Config) -> RunContext:
     return context
 
 
+def _is_bad_input(exc: BaseException) -> bool:
+    # strategies imports OVO and oslo.messaging: never load it just to check an exception
+    # (this module is imported by every pytest run where ovo-compat is installed).
+    if isinstance(exc, OvoCompatError):
+        return True
+    errors = sys.modules.get("strategies._errors")
+    return errors is not None and isinstance(exc, errors.StrategyError)
+
+
 def _start_fixture(target: Target, ref: str) -> Any:
-    fixture = _import_ref(target, "fixtures", ref, "a fixtures.Fixture")()
+    from compat_tests.discover import resolve_ref
+
+    fixture = resolve_ref(target, "fixtures", ref, "a callable returning a fixtures.Fixture")()
     fixture.setUp()
     return fixture
-
-
-def _call_ref(target: Target, key: str) -> Any:
-    ref = getattr(target, key)
-    return None if ref is None else _import_ref(target, key, ref, "the object to use")()
-
-
-def _import_ref(target: Target, key: str, ref: str, returning: str) -> Any:
-    module_name, _, attr = ref.partition(":")
-    try:
-        return getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError) as exc:
-        raise ConfigError(
-            f"{target.config_path}: [tool.ovo-compat.targets.{target.name}] {key} entry "
-            f"{ref!r} cannot be imported ({exc}); name a 'module:callable' returning {returning}"
-        ) from None
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -271,7 +266,7 @@ def pytest_runtest_makereport(
     the field and what to do.
     """
     report = yield
-    if call.excinfo is not None and isinstance(call.excinfo.value, _BAD_INPUT):
+    if call.excinfo is not None and _is_bad_input(call.excinfo.value):
         exc = call.excinfo.value
         report.longrepr = f"ovo-compat: {item.nodeid}: {type(exc).__name__}: {exc}"
         return report

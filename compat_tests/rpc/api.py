@@ -10,7 +10,6 @@ Hypothesis's ``from_type``, the same way ``st.builds`` fills a signature.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import types
 import typing
@@ -21,7 +20,7 @@ from typing import Any
 from hypothesis import strategies as st
 from oslo_versionedobjects import base as ovo_base
 
-from compat_tests.discover import ensure_importable
+from compat_tests.discover import resolve_ref
 from compat_tests.errors import ConfigError
 
 __all__ = ["RpcApi", "argument_strategy", "client_methods", "load_apis"]
@@ -72,17 +71,10 @@ class RpcApi:
 
 def load_apis(target: Any) -> list[RpcApi]:
     """Import the `RpcApi` objects a target names in its ``rpc`` list (``"module:attribute"``)."""
-    ensure_importable(target)
     apis = []
     for ref in target.rpc:
-        module_name, _, attr = ref.partition(":")
         where = f"{target.config_path}: [tool.ovo-compat.targets.{target.name}] rpc entry {ref!r}"
-        try:
-            api = getattr(importlib.import_module(module_name), attr)
-        except (ImportError, AttributeError) as exc:
-            raise ConfigError(
-                f"{where} cannot be imported ({exc}); fix the module or name"
-            ) from None
+        api = resolve_ref(target, "rpc", ref, "a compat_tests.RpcApi")
         if not isinstance(api, RpcApi):
             raise ConfigError(
                 f"{where} is a {type(api).__name__}, not a compat_tests.RpcApi; point it at "

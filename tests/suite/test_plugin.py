@@ -197,3 +197,14 @@ def test_stale_declaration_is_reported_without_failing_a_randomized_run(
     out = result.stdout.str()
     assert "declared exceptions that never fired" in out
     assert "this Hypothesis profile is randomized" in out
+
+
+def test_loading_the_plugin_imports_neither_ovo_nor_oslo_messaging() -> None:
+    # Every pytest run where ovo-compat is installed loads the plugin.
+    import subprocess
+    import sys
+
+    code = "import sys, compat_tests.plugin; print(sorted(m for m in ('oslo_messaging', "
+    code += "'oslo_versionedobjects', 'strategies') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
