@@ -222,6 +222,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     name = args.target or load_target(config).name
     extra = list(args.pytest_args)
     pytest_args = ["--pyargs", "compat_tests", "--compat-config", config, "--compat-target", name]
+    # This command imports ovo-compat before pytest starts, so pytest cannot rewrite its asserts.
+    pytest_args += ["-W", "ignore:Module already imported:pytest.PytestAssertRewriteWarning"]
     if _parallel(extra) and not any(a == "--dist" or a.startswith("--dist=") for a in extra):
         # One worker per class, so that a class's shared runs happen once (compat_tests.cases).
         pytest_args += ["--dist", "loadgroup"]

@@ -31,7 +31,6 @@ import pytest
 from compat_tests import profiles
 from compat_tests.config import Target, load_target
 from compat_tests.errors import ConfigError, OvoCompatError
-from compat_tests.failures import CompatFailure
 
 profiles.register_profiles()
 
@@ -130,6 +129,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="target NAME to test (optional when the file defines exactly one)",
     )
+    _add_report_options(group)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -140,7 +140,9 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line(
             "markers", "xdist_group(name): run the tests of one group on one xdist worker"
         )
-    configured_target(config)  # a bad configuration is a usage error before collection
+    target = configured_target(config)  # a bad configuration is a usage error before collection
+    if target is not None:
+        _register_reporting(config, target)
 
 
 def configured_target(config: pytest.Config) -> Target | None:
@@ -259,30 +261,16 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo
 ) -> Generator[None, Any, Any]:
-    """Attach the ovo-compat rendering (with a reproduction line) to compatibility failures.
+    """Bad input met while a test runs replaces the traceback with its message.
 
-    Bad input met while a test runs (a field type without a strategy, a snapshot that
-    cannot be rebuilt) replaces the traceback with its message: it names the class,
-    the field and what to do.
+    (A field type without a strategy, a snapshot that cannot be rebuilt: the message
+    names the class, the field and what to do.)  Compatibility failures are rendered
+    by `compat_tests.report` (see `_register_reporting`).
     """
     report = yield
     if call.excinfo is not None and _is_bad_input(call.excinfo.value):
         exc = call.excinfo.value
         report.longrepr = f"ovo-compat: {item.nodeid}: {type(exc).__name__}: {exc}"
-        return report
-    if call.excinfo is not None and isinstance(call.excinfo.value, CompatFailure):
-        target = configured_target(item.config)
-        from compat_tests import report as rendering
-
-        reproduce = None
-        if target is not None and item.path is not None:
-            reproduce = rendering.reproduction_line(
-                target, rendering.test_path(_without_group(item), item.path)
-            )
-        case = getattr(item, "callspec", None)
-        case_id = case.id if case is not None else None
-        text = rendering.render(call.excinfo.value.failure, case_id=case_id, reproduce=reproduce)
-        report.sections.append(("ovo-compat failure", text))
     return report
 
 
@@ -354,7 +342,11 @@ def _usage(config: pytest.Config) -> tuple[set[int], set[int]]:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    """Report what the run exercised, stale declared exceptions and skipped versions."""
+    """Report what the run exercised and stale declared exceptions.
+
+    (Findings, the matrix and the versions below the support window are reported by
+    `compat_tests.report`.)
+    """
     if configured_target(config) is not None:
         terminalreporter.write_line(run_stats(config).render())
     stale = config.stash.get(_STALE_KEY, [])
@@ -368,14 +360,6 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
                 "(not failing the run: this Hypothesis profile is randomized, so the input a "
                 "declaration describes may just not have come up; the ci profile enforces it)"
             )
-    if _CONTEXT_KEY in config.stash:
-        cases = config.stash[_CONTEXT_KEY].objects.cases()
-        skipped = [c for c in cases if c.skip]
-        if skipped:
-            terminalreporter.write_line(
-                f"ovo-compat: {len(skipped)} version(s) below the support window skipped: "
-                + ", ".join(c.id for c in skipped)
-            )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -383,3 +367,85 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if _CONTEXT_KEY in config.stash:
         for fixture in reversed(config.stash[_CONTEXT_KEY].fixtures):
             fixture.cleanUp()
+
+
+# --- reporting (compat_tests.report): options, header, quiet warnings, report plugin -------
+
+_REPORT_KEY = pytest.StashKey[Any]()
+# Third-party deprecation noise a passing run should not show (the target's own warnings stay).
+_QUIET_WARNINGS = (
+    r"ignore:\s*Eventlet is deprecated",
+    "ignore:The selected oslo_service backend",
+    r"ignore::DeprecationWarning:oslo_\w*(\.|$)",
+    r"ignore::DeprecationWarning:eventlet(\.|$)",
+    r"ignore::DeprecationWarning:debtcollector(\.|$)",
+    r"ignore::PendingDeprecationWarning:oslo_\w*(\.|$)",
+    "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning",
+)
+
+
+def _add_report_options(group: Any) -> None:
+    """``--compat-report DIR`` and ``--compat-progress SECONDS``."""
+    group.addoption(
+        "--compat-report",
+        default=None,
+        metavar="DIR",
+        help="write findings.json, matrix.json and matrix.html into DIR "
+        "(ovo-compat run --report DIR also writes DIR/junit.xml)",
+    )
+    group.addoption(
+        "--compat-progress",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="during a class's shared run, print its progress every SECONDS (0: never)",
+    )
+
+
+def _register_reporting(config: pytest.Config, target: Target) -> None:
+    """Quiet third-party warnings and register the report plugin for a configured run."""
+    for line in _QUIET_WARNINGS:
+        config.addinivalue_line("filterwarnings", line)
+    from compat_tests.report._pytest import FindingsFirst, ReportPlugin
+
+    plugin = ReportPlugin(config, target)
+    config.stash[_REPORT_KEY] = plugin
+    config.pluginmanager.register(plugin, "ovo-compat-report")
+    config.pluginmanager.register(FindingsFirst(plugin), "ovo-compat-findings")
+
+
+def report_plugin(config: pytest.Config) -> Any:
+    """The run's `compat_tests.report._pytest.ReportPlugin`, or None when not configured."""
+    return config.stash.get(_REPORT_KEY, None)
+
+
+def header_info(config: pytest.Config, target: Target) -> dict[str, Any]:
+    """Target, config file, Hypothesis profile and seed of the run (header and findings.json)."""
+    from hypothesis import settings
+
+    seed = config.getoption("hypothesis_seed", default=None)
+    if settings.default.derandomize:
+        seed_text = "derandomized (the same examples every run)"
+    elif seed is not None:
+        seed_text = str(seed)
+    else:
+        seed_text = "random (Hypothesis prints a reproduction seed with each failure)"
+    profile = config.getoption("hypothesis_profile", default=None) or profiles.default_profile()
+    return {
+        "target": target.name,
+        "config": str(target.config_path),
+        "profile": profile,
+        "seed": seed_text,
+    }
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """The header lines of ovo-compat (one function: other header lines are added here)."""
+    target = configured_target(config)
+    if target is None:
+        return []
+    info = header_info(config, target)
+    return [
+        f"ovo-compat: target {info['target']} ({info['config']}), profile {info['profile']}, "
+        f"seed {info['seed']}"
+    ]

@@ -1,0 +1,265 @@
+"""The reporting half of the pytest plugin (registered by `compat_tests.plugin`).
+
+* every failing test that raised `CompatFailure` gets a report that starts with its
+  finding block (no traceback through ovo-compat, Hypothesis or pytest; ``-v`` adds
+  the user's frames and Hypothesis's own text) and a short-summary message naming
+  code, subject, pair and field;
+* failures sharing a root cause are one finding: the first case's report is shown in
+  full, the others point at it, and a findings section ends the run;
+* the version-pair matrix is summarised in the terminal and, with ``--compat-report
+  DIR``, written with ``findings.json`` as JSON and HTML (``ovo-compat run --report
+  DIR`` also writes ``DIR/junit.xml`` through pytest's own ``--junitxml``);
+* long shared runs print which class they are on and how many examples they checked.
+
+All of it runs in the process that reports (the controller under pytest-xdist): the
+workers only attach their findings to the test reports they send.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebackNative
+
+from compat_tests._jsonfile import write_json_atomic
+from compat_tests.config import Target
+from compat_tests.failures import CompatFailure
+from compat_tests.report import _render, counterexample, findings, matrix
+
+_ATTR = "ovo_compat_failure"
+_SIDE = "ovo_compat_side"
+
+
+class ReportPlugin:
+    """Findings, matrix and report folder of one run (one instance per pytest config)."""
+
+    def __init__(self, config: pytest.Config, target: Target) -> None:
+        self.config = config
+        self.target = target
+        self.records: list[findings.CaseFailure] = []
+        self.reports: list[tuple[Any, findings.CaseFailure]] = []
+        self.outcomes: list[matrix.Outcome] = []
+        self.findings: list[findings.Finding] = []
+        self.matrix: matrix.Matrix | None = None
+        self.directory = config.getoption("compat_report", default=None)
+        self.verbose = config.get_verbosity() > 0
+        self._progress_at = 0.0
+
+    # -- worker side: build the finding block while the frames are still there ----------
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
+        """Replace a compatibility failure's traceback with its finding block."""
+        report = yield
+        exc = call.excinfo.value if call.excinfo is not None else None
+        if isinstance(exc, CompatFailure):
+            record = findings.CaseFailure(
+                case=_case_id(item),
+                failure=exc.failure,
+                counterexample=counterexample.from_exception(exc),
+                nodeid=item.nodeid,
+                reproduce=self._reproduce(item),
+            )
+            setattr(report, _ATTR, record.as_dict())
+            details = exc.failure.details
+            if "server" in details and "cap" in details:
+                setattr(report, _SIDE, "old" if details["server"] == details["cap"] else "current")
+            extra = _verbose_text(exc) if self.verbose else ""
+            report.longrepr = _longrepr(item, record, findings.case_block(record) + extra)
+        return report
+
+    def _reproduce(self, item: pytest.Item) -> str | None:
+        if item.path is None:
+            return None
+        from compat_tests.plugin import _without_group
+
+        return _render.reproduction_line(
+            self.target, _render.test_path(_without_group(item), item.path)
+        )
+
+    # -- reporting side ---------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Collect findings and outcomes (before junitxml and the terminal see the report)."""
+        if hasattr(self.config, "workerinput"):
+            return
+        data = getattr(report, _ATTR, None)
+        key = None
+        if data is not None:
+            record = findings.CaseFailure.from_dict(data)
+            self.records.append(record)
+            self.reports.append((report, record))
+            key = record.key
+        if report.when == "call" or report.outcome != "passed":
+            if report.when == "teardown" and report.outcome == "passed":
+                return
+            reason = ""
+            if report.skipped and isinstance(report.longrepr, tuple):
+                reason = str(report.longrepr[2])
+            outcome = "failed" if report.failed else report.outcome
+            self.outcomes.append(
+                matrix.Outcome(report.nodeid, outcome, reason, key, getattr(report, _SIDE, None))
+            )
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Group findings, point duplicate reports at their finding, write the report folder."""
+        if hasattr(self.config, "workerinput"):
+            return
+        self.findings = findings.group(self.records)
+        ids = {f.first.key: f.id for f in self.findings}
+        first: dict[tuple[str, str, str], str] = {}
+        for report, record in self.reports:
+            finding_id = ids[record.key]
+            if record.key not in first or self.verbose:
+                first.setdefault(record.key, record.case)
+                text = findings.case_block(record, finding_id=finding_id)
+                if self.verbose:
+                    text = report.longrepr.reprtraceback.reprentries[0].lines[0].rstrip("\n")
+                    text = text.replace(
+                        "ovo-compat finding:", f"ovo-compat finding {finding_id}:", 1
+                    )
+            else:
+                head = findings.summary_line(record.failure).split(": ", 1)[0]
+                text = (
+                    f"ovo-compat finding {finding_id} (as {first[record.key]}; -v: in full): {head}"
+                )
+            report.longrepr = _longrepr_from(report.longrepr, text)
+        self.matrix = matrix.build(self.outcomes, ids, self._declared())
+        if self.directory:
+            self.write(Path(self.directory))
+
+    def _declared(self) -> Any:
+        from compat_tests.cases import Case, _could_match
+        from compat_tests.plugin import _usage
+
+        fired = [self.target.exceptions[i] for i in sorted(_usage(self.config)[0])]
+        if not fired:
+            return None
+
+        def declared(name: str, prop: str, from_v: str, to_v: str, lower: tuple[str, ...]) -> bool:
+            case = Case(name, prop, from_v, to_v, lower=lower)
+            return any(_could_match(d, case) for d in fired)
+
+        return declared
+
+    def write(self, directory: Path) -> None:
+        """Write ``findings.json``, ``matrix.json`` and ``matrix.html`` into ``directory``."""
+        from compat_tests.report import html
+
+        directory.mkdir(parents=True, exist_ok=True)
+        assert self.matrix is not None
+        run = _run_info(self.config, self.target)
+        document = findings.findings_document(self.findings, target=self.target.name, run=run)
+        write_json_atomic(directory / "findings.json", document)
+        table = self.matrix.as_dict(self.target.name)
+        write_json_atomic(directory / "matrix.json", table)
+        _write(directory / "matrix.html", html.page(table, document))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """The compact matrix and the report folder."""
+        if self.matrix is not None and (self.matrix.objects or self.matrix.rpc):
+            terminalreporter.write_line("ovo-compat matrix (class version: cells per status):")
+            for line in matrix.summary_lines(self.matrix):
+                terminalreporter.write_line(line)
+        if self.directory:
+            terminalreporter.write_line(
+                f"ovo-compat report: {self.directory} (findings.json, matrix.json, matrix.html)"
+            )
+
+    # -- progress ---------------------------------------------------------------------
+
+    def progress(self, name: str, examples: int, *, force: bool = False) -> None:
+        """Print ``name``'s progress (at most every ``--compat-progress`` seconds)."""
+        interval = self.config.getoption("compat_progress", default=10.0)
+        now = time.monotonic()
+        if not interval or (not force and now - self._progress_at < interval):
+            return
+        self._progress_at = now
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        capture = self.config.pluginmanager.get_plugin("capturemanager")
+        if reporter is None or hasattr(self.config, "workerinput"):
+            return
+        line = f"ovo-compat: {name}: {examples} examples checked"
+        if capture is not None:
+            with capture.global_and_fixture_disabled():
+                reporter.write_line(line)
+        else:
+            reporter.write_line(line)
+
+
+class FindingsFirst:
+    """Prints the findings section before pytest's failure details (a separate plugin,
+    since one object cannot implement a hook twice)."""
+
+    def __init__(self, plugin: ReportPlugin) -> None:
+        self.plugin = plugin
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> Any:
+        """The findings section, then everything else."""
+        if self.plugin.findings:
+            terminalreporter.section("ovo-compat findings", sep="=")
+            text = findings.render_findings(self.plugin.findings, verbose=self.plugin.verbose)
+            for line in text.splitlines():
+                terminalreporter.write_line(line)
+        return (yield)
+
+
+def _case_id(item: pytest.Item) -> str:
+    callspec = getattr(item, "callspec", None)
+    return callspec.id if callspec is not None else item.name
+
+
+def _longrepr(item: pytest.Item, record: findings.CaseFailure, text: str) -> ReprExceptionInfo:
+    crash = ReprFileLocation(str(item.path), 0, findings.summary_line(record.failure))
+    return ReprExceptionInfo(reprtraceback=ReprTracebackNative([text + "\n"]), reprcrash=crash)
+
+
+def _longrepr_from(longrepr: Any, text: str) -> Any:
+    crash = getattr(longrepr, "reprcrash", None)
+    if crash is None:
+        return text
+    return ReprExceptionInfo(reprtraceback=ReprTracebackNative([text + "\n"]), reprcrash=crash)
+
+
+def _verbose_text(exc: BaseException) -> str:
+    """The user's frames of the exception chain and Hypothesis's notes (shown with -v)."""
+    lines = []
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    for each in reversed(chain[1:]):
+        frames = [
+            f
+            for f in traceback.extract_tb(each.__traceback__)
+            if counterexample.is_user(f.filename)
+        ]
+        if frames:
+            lines.append(f"  {type(each).__name__} in your code:")
+            lines += ["    " + x for x in "".join(traceback.format_list(frames)).splitlines()]
+    notes = getattr(exc, "__notes__", [])
+    if notes:
+        lines.append("  Hypothesis:")
+        lines += ["    " + x for x in "\n".join(notes).splitlines()]
+    return ("\n" + "\n".join(lines)) if lines else ""
+
+
+def _run_info(config: pytest.Config, target: Target) -> dict[str, Any]:
+    from compat_tests.plugin import header_info
+
+    return header_info(config, target)
+
+
+def _write(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
