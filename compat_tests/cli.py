@@ -12,6 +12,7 @@ import json
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from compat_tests.config import Target, find_config, load_target
@@ -51,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return BAD_INPUT
 
 
-_RUN_OPTIONS = ("--config", "--target")
+_RUN_OPTIONS = ("--config", "--target", "--report")
 
 
 def _split_run_args(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -100,8 +101,18 @@ def _parser() -> argparse.ArgumentParser:
         help="also record older versions inferred from each class's backport code",
     )
     check = command("check", _check, "diff the current classes against the snapshots")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "junit", "github"),
+        default="text",
+        help="text (default), json, junit (JUnit XML) or github (GitHub Actions annotations)",
+    )
     run = command("run", _run, "run the compatibility test suite with pytest")
+    run.add_argument(
+        "--report",
+        metavar="DIR",
+        help="write DIR/junit.xml, DIR/findings.json, DIR/matrix.json and DIR/matrix.html",
+    )
     run.add_argument(
         "pytest_args",
         nargs=argparse.REMAINDER,
@@ -205,6 +216,14 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             "failures": [f.as_dict() for f in failures],
         }
         out.write(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    elif args.format in ("junit", "github"):
+        from compat_tests.report import github, junit
+
+        subjects, locations = _check_subjects(target)
+        if args.format == "junit":
+            out.write(junit.check_document(target.name, subjects, failures, locations=locations))
+        else:
+            out.write(github.annotations(failures, locations))
     else:
         for failure in failures:
             print(failure.render(), file=out)
@@ -213,6 +232,21 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         else:
             print(f"ok: every class of target {target.name!r} matches its snapshots", file=out)
     return FAILED if failures else OK
+
+
+def _check_subjects(target: Target) -> tuple[list[str], dict[str, str]]:
+    """The classes and RPC APIs ``check`` compares, and ``file:line`` of each class."""
+    from compat_tests.discover import Catalog
+    from compat_tests.report.counterexample import source_location
+
+    classes = Catalog.load(target).classes
+    locations = {n: loc for n, c in classes.items() if (loc := source_location(c)) is not None}
+    names = sorted(classes)
+    if target.rpc:
+        from compat_tests.rpc.api import load_apis
+
+        names += [api.name for api in load_apis(target)]
+    return names, locations
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
@@ -224,6 +258,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     pytest_args = ["--pyargs", "compat_tests", "--compat-config", config, "--compat-target", name]
     # This command imports ovo-compat before pytest starts, so pytest cannot rewrite its asserts.
     pytest_args += ["-W", "ignore:Module already imported:pytest.PytestAssertRewriteWarning"]
+    if args.report:
+        report = Path(args.report)
+        pytest_args += ["--junitxml", str(report / "junit.xml"), "--compat-report", str(report)]
     if _parallel(extra) and not any(a == "--dist" or a.startswith("--dist=") for a in extra):
         # One worker per class, so that a class's shared runs happen once (compat_tests.cases).
         pytest_args += ["--dist", "loadgroup"]

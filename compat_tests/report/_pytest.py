@@ -17,6 +17,7 @@ workers only attach their findings to the test reports they send.
 
 from __future__ import annotations
 
+import re
 import time
 import traceback
 from pathlib import Path
@@ -27,7 +28,7 @@ from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebac
 
 from compat_tests._jsonfile import write_json_atomic
 from compat_tests.config import Target
-from compat_tests.failures import CompatFailure
+from compat_tests.failures import CompatFailure, Failure
 from compat_tests.report import _render, counterexample, findings, matrix
 
 _ATTR = "ovo_compat_failure"
@@ -101,10 +102,30 @@ class ReportPlugin:
             reason = ""
             if report.skipped and isinstance(report.longrepr, tuple):
                 reason = str(report.longrepr[2])
+                report.longrepr = (*report.longrepr[:2], _per_class(reason))
             outcome = "failed" if report.failed else report.outcome
             self.outcomes.append(
                 matrix.Outcome(report.nodeid, outcome, reason, key, getattr(report, _SIDE, None))
             )
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_report_teststatus(self, report: pytest.TestReport, config: pytest.Config) -> Any:
+        """A failed case's status word names code, subject, pair and field.
+
+        pytest trims the short summary's message to the terminal width, never the word:
+        ``FAILED (backport.unknown-field Port 1.4->1.1 dns_name) path::test[...]``.
+        """
+        data = getattr(report, _ATTR, None)
+        if data is None or report.when != "call" or not report.failed:
+            return None
+        failure = data["failure"]
+        pair = Failure(**failure).pair
+        field = f" {failure['field']}" if failure.get("field") else ""
+        return (
+            "failed",
+            "F",
+            (f"FAILED ({failure['code']} {failure['subject']} {pair}{field})", {"red": True}),
+        )
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -130,7 +151,7 @@ class ReportPlugin:
                     f"ovo-compat finding {finding_id} (as {first[record.key]}; -v: in full): {head}"
                 )
             report.longrepr = _longrepr_from(report.longrepr, text)
-        self.matrix = matrix.build(self.outcomes, ids, self._declared())
+        self.matrix = matrix.build(self.outcomes, ids, self._declared(), self._recorded)
         if self.directory:
             self.write(Path(self.directory))
 
@@ -147,6 +168,12 @@ class ReportPlugin:
             return any(_could_match(d, case) for d in fired)
 
         return declared
+
+    def _recorded(self, name: str) -> list[str]:
+        from compat_tests.snapshots import SnapshotStore
+
+        store = SnapshotStore(self.target.snapshots)
+        return list(store.history(name)) if name in store else []
 
     def write(self, directory: Path) -> None:
         """Write ``findings.json``, ``matrix.json`` and ``matrix.html`` into ``directory``."""
@@ -210,6 +237,19 @@ class FindingsFirst:
             for line in text.splitlines():
                 terminalreporter.write_line(line)
         return (yield)
+
+
+_BELOW = re.compile(
+    r"^(?:Skipped: )?(?P<name>\S+) (?P<version>\S+) is below the support window \((?P<why>.*)\)$"
+)
+
+
+def _per_class(reason: str) -> str:
+    """One skip reason per class for the versions below its window, so pytest folds them."""
+    found = _BELOW.match(reason)
+    if found is None:
+        return reason
+    return f"{found['name']}: versions below the support window not checked ({found['why']})"
 
 
 def _case_id(item: pytest.Item) -> str:

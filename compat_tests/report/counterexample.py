@@ -190,7 +190,7 @@ def trimmed_json(primitive: Any, location: str = "", width: int = 400) -> str:
 
 def _trim(value: Any, path: list[str]) -> Any:
     if not path:
-        return value
+        return _shallow(value, 1) if isinstance(value, dict) else value
     head, rest = path[0], path[1:]
     if isinstance(value, dict):
         out = {k: v for k, v in value.items() if str(k).endswith(_META) and str(k) != head}
@@ -286,16 +286,20 @@ def _user_method(
 
 def _where(function: Any) -> str | None:
     function = inspect.unwrap(function) if callable(function) else None
-    if function is None:
-        return None
+    found = source_location(function) if function is not None else None
+    return f"{found} in {function.__qualname__}" if found else None
+
+
+def source_location(thing: Any) -> str | None:
+    """``file:line`` where the user's class or function ``thing`` is defined, else None."""
     try:
-        filename = inspect.getsourcefile(function)
-        lineno = inspect.getsourcelines(function)[1]
+        filename = inspect.getsourcefile(thing)
+        lineno = inspect.getsourcelines(thing)[1]
     except (OSError, TypeError):
         return None
     if filename is None or not is_user(filename):
         return None
-    return f"{_short(filename)}:{lineno} in {function.__qualname__}"
+    return f"{_short(filename)}:{lineno}"
 
 
 def _short(filename: str) -> str:

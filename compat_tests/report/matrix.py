@@ -120,8 +120,14 @@ def build(
     outcomes: Iterable[Outcome],
     finding_ids: dict[tuple[str, str, str], str],
     declared: Callable[[str, str, str, str, tuple[str, ...]], bool] | None = None,
+    recorded: Callable[[str], Iterable[str]] | None = None,
 ) -> Matrix:
-    """The matrix of ``outcomes``; ``declared(name, prop, from, to, lower)`` marks declared ones."""
+    """The matrix of ``outcomes``.
+
+    ``declared(name, prop, from, to, lower)`` tells a passing cell that a declared
+    exception covers; ``recorded(name)`` lists the versions of a class with a snapshot
+    (versions of its major below the current one without one are *not recorded*).
+    """
     matrix = Matrix()
     objects: dict[str, list[tuple[str, str, str, Outcome]]] = {}
     for item in outcomes:
@@ -136,8 +142,9 @@ def build(
         if found is not None:
             _rpc_cells(matrix, found, item, finding_ids)
     for name, rows in objects.items():
+        known = set(recorded(name)) if recorded is not None else None
         matrix.objects[name], matrix.current[name] = _object_cells(
-            name, rows, finding_ids, declared
+            name, rows, finding_ids, declared, known
         )
     return matrix
 
@@ -157,6 +164,7 @@ def _object_cells(
     rows: list[tuple[str, str, str, Outcome]],
     finding_ids: dict[tuple[str, str, str], str],
     declared: Callable[[str, str, str, str, tuple[str, ...]], bool] | None,
+    known: set[str] | None,
 ) -> tuple[list[Cell], str]:
     singles = [r for r in rows if r[0] in SINGLE_PROPERTIES]
     current = singles[0][1] if singles else max((r[1] for r in rows), key=parse)
@@ -179,10 +187,9 @@ def _object_cells(
             continue
         cells[(old, prop)] = Cell(name, old, prop, status, case, finding)
     major = parse(current)[0]
-    seen = {key[0] for key in cells}
-    for minor in range(parse(current)[1]):
+    for minor in range(parse(current)[1]) if known is not None else ():
         version = f"{major}.{minor}"
-        if version not in seen:
+        if version not in known:
             for prop in PAIR_PROPERTIES:
                 cells[(version, prop)] = Cell(name, version, prop, NOT_RECORDED)
     order = {p: i for i, p in enumerate((*SINGLE_PROPERTIES, *PAIR_PROPERTIES))}
