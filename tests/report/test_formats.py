@@ -109,6 +109,5 @@ def test_junit_puts_method_failures_on_their_api() -> None:
 
 def test_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["check", "--format", "nope"]) == cli.BAD_INPUT
-    assert (
-        "invalid choice: 'nope' (choose from text, json, junit, github)" in capsys.readouterr().err
-    )
+    err = capsys.readouterr().err
+    assert "invalid choice: 'nope'" in err and "github" in err
