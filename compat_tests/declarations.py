@@ -123,6 +123,11 @@ class DeclaredException(Declaration):
 class Transform(Declaration):
     """A field whose backport deliberately changes the value (``[[...transforms]]``)."""
 
+    @property
+    def code(self) -> str:
+        """``*``: a transform is about a field's value, whatever check compares it."""
+        return "*"
+
     def applies(self, object_name: str, field_name: str, from_v: str, to_v: str) -> bool:
         """Tell whether the backport of this field from ``from_v`` to ``to_v`` is declared."""
         return self.covers(object_name, from_v, to_v, field_name)
