@@ -74,7 +74,8 @@ class ObjectSuite:
     ``context`` is the request context primitives are deserialized with.
     ``ledger`` accounts for declared exceptions (default: a new one for
     ``target.exceptions``; the pytest plugin shares one with the RPC tests).
-    ``examples_checked`` counts the (case, generated example) checks that ran.
+    ``examples_checked`` counts the (case, generated example) checks that ran;
+    ``progress(class name, examples_checked)``, when set, is called after each one.
     ``selected`` restricts shared runs to those case ids (the pytest plugin sets it
     to the collected cases; None: every case); ``shared_runs`` counts the shared
     Hypothesis runs executed.
@@ -91,6 +92,7 @@ class ObjectSuite:
     examples_checked: int = 0
     selected: set[str] | None = None
     shared_runs: int = 0
+    progress: Callable[[str, int], None] | None = None
     _nodes: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
     _subjects: dict[str, Subject] = field(default_factory=dict, init=False, repr=False)
     _store: Any = field(default=None, init=False, repr=False)
@@ -236,7 +238,7 @@ class ObjectSuite:
                 # Each check gets its own object: a backport that mutates its source must
                 # not change what the other pairs see.
                 obj = example[index] if upgrade else copy.deepcopy(example)
-                self.examples_checked += 1
+                self._count(name)
                 try:
                     self._guarded(case, functools.partial(check, obj))
                 except Exception as exc:  # recorded per pair; the dedicated run re-raises it
@@ -268,13 +270,18 @@ class ObjectSuite:
         check = self._property(case, subject)
 
         def body(obj: Any) -> None:
-            self.examples_checked += 1
+            self._count(case.name)
             self._guarded(case, lambda: check(obj))
 
         body.__name__ = body.__qualname__ = _identifier(case)
         # One shrunk counterexample per case reads better than an exception group.
         chosen = hypothesis_settings(settings, report_multiple_bugs=False)
         chosen(given(obj=strategy)(body))()
+
+    def _count(self, name: str) -> None:
+        self.examples_checked += 1
+        if self.progress is not None:
+            self.progress(name, self.examples_checked)
 
     def _property(self, case: Case, subject: Subject) -> Callable[[Any], Any]:
         check = case.definition.check

@@ -17,7 +17,9 @@ workers only attach their findings to the test reports they send.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -156,7 +158,7 @@ class ReportPlugin:
             self.write(Path(self.directory))
 
     def _declared(self) -> Any:
-        from compat_tests.cases import Case, _could_match
+        """A passing cell is *declared* when a declared exception that fired covers its pairs."""
         from compat_tests.plugin import _usage
 
         fired = [self.target.exceptions[i] for i in sorted(_usage(self.config)[0])]
@@ -164,8 +166,10 @@ class ReportPlugin:
             return None
 
         def declared(name: str, prop: str, from_v: str, to_v: str, lower: tuple[str, ...]) -> bool:
-            case = Case(name, prop, from_v, to_v, lower=lower)
-            return any(_could_match(d, case) for d in fired)
+            if prop == "snapshot":  # the snapshot check covers the whole recorded history
+                return any(d.about(name) and d.code.startswith("snapshot") for d in fired)
+            pairs = [(from_v, to_v), *((from_v, u) for u in lower)]
+            return any(d.about(name) and any(d.at(*p) for p in pairs) for d in fired)
 
         return declared
 
@@ -202,23 +206,39 @@ class ReportPlugin:
 
     # -- progress ---------------------------------------------------------------------
 
-    def progress(self, name: str, examples: int, *, force: bool = False) -> None:
-        """Print ``name``'s progress (at most every ``--compat-progress`` seconds)."""
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Have the object runner report its progress here."""
+        from compat_tests.plugin import _CONTEXT_KEY
+
+        if _CONTEXT_KEY in self.config.stash:
+            self.config.stash[_CONTEXT_KEY].objects.progress = self.progress
+
+    def progress(self, name: str, examples: int) -> None:
+        """Print which class a run is on and the examples checked, every ``--compat-progress`` s.
+
+        pytest's own progress is per test; one class's shared run can take minutes.  An
+        xdist worker writes to its stderr, which pytest-xdist leaves on the terminal.
+        """
         interval = self.config.getoption("compat_progress", default=10.0)
         now = time.monotonic()
-        if not interval or (not force and now - self._progress_at < interval):
+        if not self._progress_at:
+            self._progress_at = now
+        if not interval or now - self._progress_at < interval:
             return
         self._progress_at = now
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        capture = self.config.pluginmanager.get_plugin("capturemanager")
-        if reporter is None or hasattr(self.config, "workerinput"):
-            return
+        worker = getattr(self.config, "workerinput", {}).get("workerid")
         line = f"ovo-compat: {name}: {examples} examples checked"
-        if capture is not None:
-            with capture.global_and_fixture_disabled():
+        capture = self.config.pluginmanager.get_plugin("capturemanager")
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            if worker:
+                sys.stderr.write(f"\n[{worker}] {line}\n")
+                sys.stderr.flush()
+                return
+            reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.ensure_newline()
                 reporter.write_line(line)
-        else:
-            reporter.write_line(line)
 
 
 class FindingsFirst:

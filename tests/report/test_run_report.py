@@ -46,7 +46,8 @@ def _assert_one_finding(out: str) -> None:
 
 
 def test_failing_run_with_one_root_cause_is_short(compat_pytester: pytest.Pytester) -> None:
-    result = _run(compat_pytester)
+    # Progress lines depend on the machine's speed (one per 10 s); test_progress covers them.
+    result = _run(compat_pytester, "--compat-progress", "0")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     lines = result.outlines
     assert len(lines) < 60, "\n".join(lines)
@@ -60,7 +61,9 @@ def test_failing_run_with_one_root_cause_is_short(compat_pytester: pytest.Pytest
 
 
 def test_one_finding_over_xdist_workers(compat_pytester: pytest.Pytester) -> None:
-    result = _run(compat_pytester, "-p", "xdist", "-n", "2", "--dist", "loadgroup")
+    result = _run(
+        compat_pytester, "-p", "xdist", "-n", "2", "--dist", "loadgroup", "--compat-progress", "0"
+    )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     assert len(result.outlines) < 60, result.stdout.str()
     _assert_one_finding(result.stdout.str())
@@ -146,3 +149,23 @@ def test_browser_check_catches_console_errors(tmp_path: Path) -> None:
     dom, console = browser.render(page)
     assert "<p>x</p>" in dom
     assert len(console) == 2 and "seeded" in console[0] and "nope" in console[1]
+
+
+@pytest.mark.parametrize("workers", [[], ["-p", "xdist", "-n", "2"]], ids=["serial", "xdist"])
+def test_progress_names_the_class_and_the_examples_checked(
+    compat_pytester: pytest.Pytester, workers: list[str]
+) -> None:
+    config = write_config(compat_pytester)
+    result = compat_pytester.runpytest_subprocess(
+        *BASE, *workers, "--compat-config", str(config), "-k", "Subnet", "--compat-progress", "0.01"
+    )
+    assert result.ret == pytest.ExitCode.OK
+    output = result.stdout.str() + result.stderr.str()
+    found = re.findall(r"(\[gw\d\] )?ovo-compat: Subnet: (\d+) examples checked", output)
+    assert found, output
+    if workers:  # each worker writes its own to its stderr, which xdist shows
+        assert all(worker for worker, _ in found)
+    for each in {worker for worker, _ in found}:
+        counts = [int(n) for worker, n in found if worker == each]
+        assert counts == sorted(counts)
+    assert max(int(n) for _, n in found) > 10
