@@ -386,6 +386,7 @@ _QUIET_WARNINGS = (
     r"ignore::DeprecationWarning:oslo_\w*(\.|$)",
     r"ignore::DeprecationWarning:eventlet(\.|$)",
     r"ignore::DeprecationWarning:debtcollector(\.|$)",
+    r"ignore::DeprecationWarning:webob(\.|$)",  # imported by oslo.middleware for Neutron
     r"ignore::PendingDeprecationWarning:oslo_\w*(\.|$)",
     "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning",
 )

@@ -153,7 +153,9 @@ class ReportPlugin:
                     f"ovo-compat finding {finding_id} (as {first[record.key]}; -v: in full): {head}"
                 )
             report.longrepr = _longrepr_from(report.longrepr, text)
-        self.matrix = matrix.build(self.outcomes, ids, self._declared(), self._recorded)
+        self.matrix = matrix.build(
+            self.outcomes, ids, self._declared(), self._recorded, self.target.oldest_supported
+        )
         if self.directory:
             self.write(Path(self.directory))
 
@@ -191,6 +193,8 @@ class ReportPlugin:
         table = self.matrix.as_dict(self.target.name)
         write_json_atomic(directory / "matrix.json", table)
         _write(directory / "matrix.html", html.page(table, document))
+        for name in ("findings.json", "matrix.json"):  # artifacts: readable like the page
+            (directory / name).chmod(0o644)
 
     @pytest.hookimpl(trylast=True)
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:

@@ -121,12 +121,14 @@ def build(
     finding_ids: dict[tuple[str, str, str], str],
     declared: Callable[[str, str, str, str, tuple[str, ...]], bool] | None = None,
     recorded: Callable[[str], Iterable[str]] | None = None,
+    oldest: Callable[[str], str] | None = None,
 ) -> Matrix:
     """The matrix of ``outcomes``.
 
     ``declared(name, prop, from, to, lower)`` tells a passing cell that a declared
     exception covers; ``recorded(name)`` lists the versions of a class with a snapshot
-    (versions of its major below the current one without one are *not recorded*).
+    (versions of its major below the current one without one are *not recorded*, or
+    *below the window* when older than ``oldest(name)``, the oldest supported version).
     """
     matrix = Matrix()
     objects: dict[str, list[tuple[str, str, str, Outcome]]] = {}
@@ -143,8 +145,9 @@ def build(
             _rpc_cells(matrix, found, item, finding_ids)
     for name, rows in objects.items():
         known = set(recorded(name)) if recorded is not None else None
+        floor = oldest(name) if oldest is not None else None
         matrix.objects[name], matrix.current[name] = _object_cells(
-            name, rows, finding_ids, declared, known
+            name, rows, finding_ids, declared, known, floor
         )
     return matrix
 
@@ -165,6 +168,7 @@ def _object_cells(
     finding_ids: dict[tuple[str, str, str], str],
     declared: Callable[[str, str, str, str, tuple[str, ...]], bool] | None,
     known: set[str] | None,
+    floor: str | None = None,
 ) -> tuple[list[Cell], str]:
     singles = [r for r in rows if r[0] in SINGLE_PROPERTIES]
     current = singles[0][1] if singles else max((r[1] for r in rows), key=parse)
@@ -190,8 +194,9 @@ def _object_cells(
     for minor in range(parse(current)[1]) if known is not None else ():
         version = f"{major}.{minor}"
         if version not in known:
+            below = floor is not None and parse(version) < parse(floor)
             for prop in PAIR_PROPERTIES:
-                cells[(version, prop)] = Cell(name, version, prop, NOT_RECORDED)
+                cells[(version, prop)] = Cell(name, version, prop, BELOW if below else NOT_RECORDED)
     order = {p: i for i, p in enumerate((*SINGLE_PROPERTIES, *PAIR_PROPERTIES))}
     ordered = sorted(cells.values(), key=lambda c: (-_key(c.row), order.get(c.column, 99)))
     return ordered, current
