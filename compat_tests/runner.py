@@ -38,6 +38,7 @@ from compat_tests.declarations import Ledger, first_match
 from compat_tests.failures import CompatFailure, Failure
 from compat_tests.plan import Case, class_cases
 from compat_tests.properties import Subject
+from compat_tests.report.counterexample import constructor
 from compat_tests.window import Window, support_window
 
 __all__ = ["ObjectSuite", "SharedRun"]
@@ -242,7 +243,8 @@ class ObjectSuite:
                 try:
                     self._guarded(case, functools.partial(check, obj))
                 except Exception as exc:  # recorded per pair; the dedicated run re-raises it
-                    failed[case.id] = (exc, repr(example[index] if upgrade else example))
+                    # Never repr(): an object's repr may lazy-load fields from a database.
+                    failed[case.id] = (exc, constructor(example[index] if upgrade else example))
 
         body.__name__ = body.__qualname__ = f"shared_{direction}_{name}"
         base = settings if settings is not None else hypothesis_settings()

@@ -150,3 +150,65 @@ def test_rpc_finding_names_the_client_call_and_method(make_harness) -> None:
     )
     assert '"versioned_object.version": "1.2"' in lines[3]
     assert lines[4] == "  your code: tests/rpc/test_gallery.py:106 in NoBackport.update_rule"
+
+
+RPC_GALLERY = [
+    # (client, endpoint, method, cap, kwargs, code, user code)
+    (
+        rpc_gallery.NoCanSendVersion,
+        None,
+        "get_rule_ids",
+        "1.1",
+        "rpc.cap-exceeded",
+        "NoCanSendVersion.get_rule_ids",
+    ),
+    (
+        None,
+        rpc_gallery.RequiredParamServer,
+        "get_rule_ids",
+        "1.2",
+        "rpc.new-server-rejects",
+        "SecurityGroupAgentClient.get_rule_ids",
+    ),
+    (
+        None,
+        rpc_gallery.SyncRemovedForReal,
+        "sync",
+        "1.1",
+        "rpc.new-server-rejects",
+        "SecurityGroupAgentClient.sync",
+    ),
+]
+_ARGS = {"get_rule_ids": {"security_group_id": "sg"}, "sync": {"host": "h"}}
+
+
+@pytest.mark.parametrize(
+    ("client", "endpoint", "method", "cap", "code", "where"),
+    RPC_GALLERY,
+    ids=["no-can-send-version", "new-required-server-parameter", "method-removed"],
+)
+def test_rpc_gallery_failure_renders_the_pinned_call(
+    make_harness, client, endpoint, method, cap, code, where
+) -> None:
+    kwargs = {}
+    if client is not None:
+        kwargs["client"] = client
+    if endpoint is not None:
+        kwargs["endpoint"] = endpoint
+    harness = make_harness(rpc_gallery._api(**kwargs))
+    with pytest.raises(CompatFailure) as info:
+        check_pinned_call(harness, method, cap, _ARGS[method])
+    record = CaseFailure(
+        f"SecurityGroupAgentAPI.{method}@{cap}", info.value.failure, from_exception(info.value)
+    )
+    [finding] = group([record])
+    assert finding.code == code
+    example = record.counterexample
+    args = ", ".join(f"{k}={v!r}" for k, v in _ARGS[method].items())
+    assert example.call.endswith(f".{method}(context, {args})  # client pinned at {cap}")
+    assert example.user_code is not None and example.user_code.endswith(f" in {where}")
+    text = case_block(record)
+    assert text.splitlines()[0].startswith(
+        f"ovo-compat finding: [{code}] SecurityGroupAgentAPI.{method} {cap}->"
+    )
+    assert "  call:      " in text and "  your code: tests/" in text
