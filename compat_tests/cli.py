@@ -22,6 +22,9 @@ from compat_tests.versions import parse
 __all__ = ["main"]
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
+# This command imports ovo-compat before pytest starts, so pytest cannot rewrite its asserts
+# and would say so in every run's warnings.
+QUIET_PYTEST_ARGS = ["-W", "ignore:Module already imported:pytest.PytestAssertRewriteWarning"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -256,8 +259,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     name = args.target or load_target(config).name
     extra = list(args.pytest_args)
     pytest_args = ["--pyargs", "compat_tests", "--compat-config", config, "--compat-target", name]
-    # This command imports ovo-compat before pytest starts, so pytest cannot rewrite its asserts.
-    pytest_args += ["-W", "ignore:Module already imported:pytest.PytestAssertRewriteWarning"]
+    pytest_args += QUIET_PYTEST_ARGS
     if args.report:
         report = Path(args.report)
         pytest_args += ["--junitxml", str(report / "junit.xml"), "--compat-report", str(report)]

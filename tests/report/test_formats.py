@@ -111,3 +111,22 @@ def test_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     assert cli.main(["check", "--format", "nope"]) == cli.BAD_INPUT
     err = capsys.readouterr().err
     assert "invalid choice: 'nope'" in err and "github" in err
+
+
+def test_run_report_writes_junit_and_the_report_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls = []
+    monkeypatch.setattr(pytest, "main", lambda args: calls.append(args) or 0)
+    config = REPO / "pyproject.toml"
+    folder = tmp_path / "out"
+    argv = ["run", "--config", str(config), "--target", "sample", "--report", str(folder), "-x"]
+    assert cli.main(argv) == 0
+    (args,) = calls
+    assert args[-5:] == [
+        "--junitxml",
+        str(folder / "junit.xml"),
+        "--compat-report",
+        str(folder),
+        "-x",
+    ]

@@ -158,6 +158,7 @@ def test_run_groups_classes_when_parallel(
         str(CONFIG),
         "--compat-target",
         "sample",
+        *cli.QUIET_PYTEST_ARGS,
         *dist,
         *extra,
     ]
