@@ -310,10 +310,11 @@ def _verbose_text(exc: BaseException) -> str:
         if frames:
             lines.append(f"  {type(each).__name__} in your code:")
             lines += ["    " + x for x in "".join(traceback.format_list(frames)).splitlines()]
-    notes = getattr(exc, "__notes__", [])
+    # Hypothesis's "Explanation" lists lines of ovo-compat's properties: "your code" replaces it.
+    notes = "\n".join(getattr(exc, "__notes__", [])).split("\nExplanation:", 1)[0]
     if notes:
         lines.append("  Hypothesis:")
-        lines += ["    " + x for x in "\n".join(notes).splitlines()]
+        lines += ["    " + x for x in notes.splitlines()]
     return ("\n" + "\n".join(lines)) if lines else ""
 
 
