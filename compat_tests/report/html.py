@@ -82,11 +82,16 @@ def _object_table(name: str, entry: dict[str, Any]) -> str:
     rows = list(dict.fromkeys(c["old"] for c in cells))
     by_key = {(c["old"], c["property"]): c for c in cells}
     out = [f'<h3 id="class-{html.escape(name, quote=True)}">{html.escape(name)} {current}</h3>']
-    out.append("<table><tr><th>old version</th>")
+    out.append(
+        f"<p>backport, manifest, indirection: {current} &rarr; old version; "
+        f"upgrade: old version &rarr; {current}</p>"
+    )
+    out.append("<table><tr><th>version</th>")
     out += [f"<th>{html.escape(p)}</th>" for p in props]
     out.append("</tr>")
     for row in rows:
-        out.append(f"<tr><th>{html.escape(row)}</th>")
+        label = f"{row} (current)" if row == current else row
+        out.append(f"<tr><th>{html.escape(label)}</th>")
         for prop in props:
             cell = by_key.get((row, prop))
             out.append(_cell(cell) if cell else "<td></td>")

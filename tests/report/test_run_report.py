@@ -16,16 +16,16 @@ from tests.suite.conftest import write_config
 BASE = ["--pyargs", "compat_tests", "-p", "no:cacheprovider", "--hypothesis-profile", "ci"]
 
 
-def _seeded(pytester: pytest.Pytester) -> Path:
-    return write_config(
-        pytester,
-        extra='fixtures = ["tests.report.seeded:mutates_source"]',
-        objects="tests.gallery.broken",
-    )
+def _seeded(pytester: pytest.Pytester, rpc: bool = False) -> Path:
+    extra = 'fixtures = ["tests.report.seeded:mutates_source"]'
+    if rpc:
+        extra += '\nrpc = ["tests.sample.rpc:SAMPLE_RPC"]'
+    return write_config(pytester, extra=extra, objects="tests.gallery.broken")
 
 
-def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest_subprocess(*BASE, "--compat-config", str(_seeded(pytester)), *args)
+def _run(pytester: pytest.Pytester, *args: str, rpc: bool = False) -> pytest.RunResult:
+    config = _seeded(pytester, rpc)
+    return pytester.runpytest_subprocess(*BASE, "--compat-config", str(config), *args)
 
 
 def _assert_one_finding(out: str) -> None:
@@ -83,7 +83,12 @@ def test_verbose_shows_every_case_and_the_hypothesis_text(
 def test_report_folder(compat_pytester: pytest.Pytester, tmp_path: Path) -> None:
     folder = tmp_path / "report"
     result = _run(
-        compat_pytester, "--compat-report", str(folder), "--junitxml", str(folder / "junit.xml")
+        compat_pytester,
+        "--compat-report",
+        str(folder),
+        "--junitxml",
+        str(folder / "junit.xml"),
+        rpc=True,
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     assert f"ovo-compat report: {folder}" in result.stdout.str()
@@ -126,6 +131,9 @@ def test_report_folder(compat_pytester: pytest.Pytester, tmp_path: Path) -> None
     assert len(failed) == 7 and {c["finding"] for c in failed} == {"F1"}
     assert {c["status"] for c in port["cells"]} <= {"passed", "failed", "declared"}
     assert matrix["totals"]["failed"] == 7
+    rpc = matrix["rpc"]["SecurityGroupAgentAPI"]["cells"]
+    assert {c["server"] for c in rpc} == {"old", "current"}
+    assert {c["status"] for c in rpc} <= {"passed", "absent"} and len(rpc) >= 8
 
     page = folder / "matrix.html"
     text = page.read_text()
@@ -140,6 +148,8 @@ def test_report_folder(compat_pytester: pytest.Pytester, tmp_path: Path) -> None
         assert link == "#F1"
         assert tree.xpath(f"//*[@id='{link[1:]}']"), link
     assert tree.xpath("//h3[@id='class-Port']")
+    assert tree.xpath("//h3[@id='rpc-SecurityGroupAgentAPI']")
+    assert tree.xpath("//th[text()='1.4 (current)']")
     assert len(tree.xpath("//td[contains(@class, 'passed')]")) > 40
 
 

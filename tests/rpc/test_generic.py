@@ -48,9 +48,11 @@ def test_missing_can_send_version_fails_the_run(pytester):
     result = _run(pytester, "tests.rpc.broken_apis:NO_CAN_SEND_VERSION")
     outcomes = result.parseoutcomes()
     assert outcomes["failed"] == 2  # get_rule_ids at caps 1.0 and 1.1
+    # One finding for both caps: its block names code and pair, then the problem.
     result.stdout.fnmatch_lines(
         [
-            "*rpc.cap-exceeded*SecurityGroupAgentAPI method get_rule_ids cap 1.0 server 1.0*",
+            "*[[]rpc.cap-exceeded[]] SecurityGroupAgentAPI.get_rule_ids 1.0->1.0*",
+            "*problem:*SecurityGroupAgentAPI method get_rule_ids cap 1.0 server 1.0*",
         ]
     )
 

@@ -138,6 +138,7 @@ def test_run_hands_over_to_pytest(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             str(config),
             "--compat-target",
             "t",
+            *cli.QUIET_PYTEST_ARGS,
             "-x",
             "-k",
             "Port",

@@ -34,7 +34,8 @@ def test_sample_target_passes_with_readable_ids(compat_pytester: pytest.Pytester
     assert result.ret == pytest.ExitCode.OK
     out = result.stdout.str()
     assert outcomes["passed"] >= 67
-    assert out.count("::test_object[") == 66
+    # A progress line (a slow machine) makes pytest repeat the node id it interrupted.
+    assert len(set(re.findall(r"::test_object\[(.+)\] PASSED", out))) == 66
     for case_id in (
         "Port[1.4->1.2]-backport",
         "Network[1.3->1.4]-upgrade",
