@@ -20,7 +20,7 @@ from oslo_versionedobjects import base as ovo_base
 from compat_tests import declarations
 from compat_tests.config import DeclaredException, Target
 from compat_tests.failures import Failure
-from compat_tests.rules import MAJOR, MINOR, REGISTRY, Change, Rule
+from compat_tests.rules import MAJOR, MINOR, REGISTRY, Change, Rule, added, removed
 from compat_tests.schema import describe
 from compat_tests.snapshots import SnapshotStore
 from compat_tests.verdict import Domain, verdicts
@@ -41,26 +41,22 @@ _rule = REGISTRY.rule
 
 
 # Field presence: ``old`` or ``new`` is None where the field is absent.
-@_rule(
+_rule(
     "object",
     "field-added",
     MINOR,
     "presence",
     "old readers never see it once obj_make_compatible drops it",
-)
-def _field_added(old: Any, new: Any) -> bool:
-    return old is None and new is not None
+)(added)
 
 
-@_rule(
+_rule(
     "object",
     "field-removed",
     MAJOR,
     "presence",
     "old writers still send it and old readers still need it",
-)
-def _field_removed(old: Any, new: Any) -> bool:
-    return old is not None and new is None
+)(removed)
 
 
 # Field descriptors (both present, different).
@@ -268,14 +264,10 @@ def _child_unmapped(mapped: Any, current: Any) -> bool:
 
 
 # Remotable methods: {method: signature}, None when absent.
-@_rule("object", "remotable-added", MINOR, "remotable", "old callers never call it")
-def _remotable_added(old: Any, new: Any) -> bool:
-    return old is None and new is not None
+_rule("object", "remotable-added", MINOR, "remotable", "old callers never call it")(added)
 
 
-@_rule("object", "remotable-removed", MAJOR, "remotable", "old callers still call it")
-def _remotable_removed(old: Any, new: Any) -> bool:
-    return old is not None and new is None
+_rule("object", "remotable-removed", MAJOR, "remotable", "old callers still call it")(removed)
 
 
 @_rule(
