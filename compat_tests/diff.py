@@ -19,7 +19,9 @@ from oslo_versionedobjects import base as ovo_base
 
 from compat_tests import declarations
 from compat_tests.config import DeclaredException, Target
+from compat_tests.descriptors import objname as descriptor_objname
 from compat_tests.failures import Failure
+from compat_tests.relationships import child_version
 from compat_tests.rules import MAJOR, MINOR, REGISTRY, Change, Rule, added, removed
 from compat_tests.schema import describe
 from compat_tests.snapshots import SnapshotStore
@@ -458,13 +460,11 @@ def _unmapped_children(
     schema: Mapping[str, Any], child_versions: Mapping[str, str]
 ) -> list[Change]:
     changes = []
-    version = parse(schema["version"])
     for name, pairs in sorted(schema.get("relationships", {}).items()):
-        objname = _objname(schema.get("fields", {}).get(name, {}))
+        objname = descriptor_objname(schema.get("fields", {}).get(name, {}))
         if objname not in child_versions or not pairs:
             continue
-        applicable = [child for parent, child in pairs if parse(parent) <= version]
-        mapped = sort_versions(applicable)[-1] if applicable else None
+        mapped = child_version(pairs, schema["version"])
         current = child_versions[objname]
         rule = REGISTRY.get("object", "child-version-raised-without-relationship")
         if rule.handler(mapped, current):
@@ -474,11 +474,3 @@ def _unmapped_children(
                 )
             )
     return changes
-
-
-def _objname(descriptor: Mapping[str, Any]) -> str | None:
-    while descriptor:
-        if "objname" in descriptor:
-            return descriptor["objname"]
-        descriptor = descriptor.get("element") or {}
-    return None
