@@ -26,7 +26,7 @@ from oslo_versionedobjects import base as ovo_base
 from compat_tests.errors import SnapshotError
 from compat_tests.relationships import all_subclasses
 from compat_tests.rpc.api import RpcApi
-from compat_tests.snapshots import SnapshotStore
+from compat_tests.snapshots import ImmutableVersionError, SnapshotStore
 from compat_tests.versions import parse as version_key
 
 __all__ = [
@@ -116,10 +116,17 @@ def record_api(directory: Path, api: RpcApi) -> bool:
 
 
 def record_target(target: Any) -> list[str]:
-    """Record every RPC API a target names under ``<snapshots>/rpc``; names of files changed."""
-    from compat_tests.rpc.api import load_apis
+    """Record every RPC API a target names under ``<snapshots>/rpc``; names of files changed.
 
-    return [api.name for api in load_apis(target) if record_api(target.snapshots / "rpc", api)]
+    The RPC half of the record stage (`compat_tests.record.record_rpc`); raises
+    `ImmutableVersionError` for the first recorded version that would change.
+    """
+    from compat_tests.record import record_rpc
+
+    done = record_rpc(target)
+    if done.problems:
+        raise ImmutableVersionError(done.problems[0])
+    return done.changed
 
 
 def _describe_method(method: Any) -> dict[str, Any]:
