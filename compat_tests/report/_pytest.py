@@ -218,16 +218,19 @@ class ReportPlugin:
         if _CONTEXT_KEY in self.config.stash:
             self.config.stash[_CONTEXT_KEY].objects.progress = self.progress
 
+    def pytest_runtest_logstart(self) -> None:
+        """A test starts: progress is for tests running longer than the interval."""
+        self._progress_at = time.monotonic()
+
     def progress(self, name: str, examples: int) -> None:
         """Print which class a run is on and the examples checked, every ``--compat-progress`` s.
 
-        pytest's own progress is per test; one class's shared run can take minutes.  An
-        xdist worker writes to its stderr, which pytest-xdist leaves on the terminal.
+        pytest's own progress is per test; one class's shared run can take minutes, so
+        a test running longer than the interval prints a line per interval.  An xdist
+        worker writes to its stderr, which pytest-xdist leaves on the terminal.
         """
         interval = self.config.getoption("compat_progress", default=10.0)
         now = time.monotonic()
-        if not self._progress_at:
-            self._progress_at = now
         if not interval or now - self._progress_at < interval:
             return
         self._progress_at = now
