@@ -208,3 +208,21 @@ def test_run_passes_pytest_arguments_without_a_separator(
         "--compat-target",
         "t",
     ]
+
+
+def test_infer_history_uses_the_targets_registered_field_strategies(tmp_path, capsys) -> None:
+    # Issue 9, problem 3: inference failed with "no value found for field 'iqn' of type IQN"
+    # although the target's strategies module registers a strategy for IQN.
+    config = str(
+        _config(
+            tmp_path,
+            objects="tests.snapshots._iqn.objects",
+            extra='strategies = ["tests.snapshots._iqn.compat_strategies"]\n',
+        )
+    )
+    status, out, err = _run(capsys, "snapshot", "--config", config, "--infer-history")
+    assert status == 0, err
+    assert "recorded SnapTargetPortal 1.0 (inferred)" in out
+    history = SnapshotStore(tmp_path / "snaps").history("SnapTargetPortal")
+    assert sorted(history["1.0"]["fields"]) == ["iqn"]
+    assert sorted(history["1.1"]["fields"]) == ["iqn", "lun"]
