@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -16,7 +17,6 @@ from typing import Any, TextIO
 
 from compat_tests.config import Target, find_config, load_target
 from compat_tests.errors import OvoCompatError
-from compat_tests.versions import parse
 
 __all__ = ["main"]
 
@@ -99,6 +99,26 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also record older versions inferred from each class's backport code",
     )
+    snapshot.add_argument(
+        "--release",
+        metavar="SPEC",
+        help="record an old release instead of this environment: pip requirements such as "
+        "'neutron==25.2.3 neutron-lib==3.15.0', a wheel, or a git+URL@ref#egg=NAME; installed "
+        "into a cached virtualenv (docs/snapshots.rst) and merged into the store in any order",
+    )
+    snapshot.add_argument(
+        "--no-index",
+        action="store_true",
+        help="with --release: install the spec with pip --no-index --no-deps (local wheels or "
+        "directories, --find-links); ovo-compat's dependencies come from this environment",
+    )
+    snapshot.add_argument(
+        "--find-links",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="with --release: extra pip --find-links location (repeatable)",
+    )
     check = command("check", _check, "diff the current classes against the snapshots")
     check.add_argument("--format", choices=("text", "json"), default="text")
     run = command("run", _run, "run the compatibility test suite with pytest")
@@ -115,39 +135,74 @@ def _target(args: argparse.Namespace) -> Target:
 
 
 def _snapshot(args: argparse.Namespace, out: TextIO) -> int:
-    from compat_tests.discover import Catalog
-    from compat_tests.schema import describe
-    from compat_tests.snapshots import ImmutableVersionError, SnapshotStore
+    from compat_tests.recording import collect, merge
 
     target = _target(args)
-    catalog = Catalog.load(target)
-    store = SnapshotStore(target.snapshots)
-    problems: list[str] = []
-    for name, cls in sorted(catalog.classes.items()):
-        schemas = _inferred(target, cls, problems) if args.infer_history else {}
-        schemas[cls.VERSION] = {**describe(cls), "inferred": False}
-        recorded = store.history(name) if name in store else {}
-        newest = max(recorded, key=parse) if recorded else None
-        for version, schema in schemas.items():
-            regressed = newest is not None and parse(version) < parse(newest)
-            if regressed and version not in recorded and not schema["inferred"]:
-                problems.append(
-                    f"{name}: VERSION {version} is older than the recorded {newest} "
-                    f"({store.path(name)}); versions only move forward"
-                )
-                continue
-            try:
-                written = store.record(name, version, schema)
-            except ImmutableVersionError as exc:
-                problems.append(str(exc))
-                continue
-            state = "recorded" if written else "unchanged"
-            kind = " (inferred)" if schema["inferred"] else ""
-            print(f"{state} {name} {version}{kind} -> {store.path(name)}", file=out)
-    problems += _snapshot_rpc(target, out)
+    if args.release:
+        recording = _record_release(target, args, out)
+    else:
+        recording = collect(target, infer=args.infer_history)
+    # In this environment the RPC APIs are recorded by _snapshot_rpc; from a release, by merge.
+    problems = merge(target, recording, out, rpc=bool(args.release))
+    if not args.release:
+        problems += _snapshot_rpc(target, out)
     for problem in problems:
         print(f"ovo-compat snapshot: error: {problem}", file=sys.stderr)
     return FAILED if problems else OK
+
+
+def _record_release(target: Target, args: argparse.Namespace, out: TextIO) -> dict[str, Any]:
+    """Build (or reuse) the release's virtualenv and collect the recording there."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from compat_tests.errors import SnapshotError
+    from compat_tests.venvs import ReleaseSpec, ensure_venv
+
+    spec = ReleaseSpec.parse(args.release)
+    python = ensure_venv(
+        spec,
+        out=out,
+        index=not args.no_index,
+        find_links=args.find_links,
+        inherit_dependencies=args.no_index,
+    )
+    with tempfile.TemporaryDirectory(prefix="ovo-compat-record-") as scratch:
+        output = Path(scratch) / "recording.json"
+        command = [
+            str(python),
+            "-m",
+            "compat_tests.recording",
+            "--config",
+            str(target.config_path),
+            "--target",
+            target.name,
+            "--claim",
+            json.dumps(spec.claim),
+            "--spec",
+            json.dumps(list(spec.requirements)),
+            "--output",
+            str(output),
+        ] + (["--infer-history"] if args.infer_history else [])
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        print(f"recording {target.name} from {' '.join(spec.requirements)}", file=out)
+        out.flush()
+        try:
+            # cwd: a neutral directory, so that nothing of the working tree shadows the release.
+            done = subprocess.run(
+                command, cwd=scratch, env=env, capture_output=True, text=True, timeout=1800
+            )
+        except subprocess.TimeoutExpired:
+            raise SnapshotError(
+                f"recording {target.name} in {python} did not finish within 1800 s"
+            ) from None
+        if done.returncode != 0:
+            raise SnapshotError(
+                f"recording target {target.name!r} from release {' '.join(spec.requirements)} "
+                f"failed in {python}:\n{done.stderr.strip()}"
+            )
+        return json.loads(output.read_text())
 
 
 def _snapshot_rpc(target: Target, out: TextIO) -> list[str]:
@@ -176,21 +231,6 @@ def _rpc_failures(target: Target) -> list[Any]:
     from compat_tests.rpc.diff import check_target
 
     return check_target(target)
-
-
-def _inferred(target: Target, cls: type, problems: list[str]) -> dict[str, dict[str, Any]]:
-    from compat_tests.discover import make_context
-    from compat_tests.inference import InferenceError, infer_history
-
-    name = cls.obj_name()
-    try:
-        history = infer_history(cls, context=make_context(target))
-    except InferenceError as exc:
-        oldest = target.oldest_supported(name)
-        if any(parse(v) >= parse(oldest) for v in exc.skipped):
-            problems.append(str(exc))
-        history = exc.history
-    return {v: {**s, "inferred": s.get("inferred", True)} for v, s in history.items()}
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
