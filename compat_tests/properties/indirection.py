@@ -72,7 +72,7 @@ def check_indirection(subject: Subject, obj: Any, version: str) -> None:
     ``indirection.mismatch`` (the object differs from a manifest-driven direct backport).
     """
     node = subject.node(version)
-    manifest = dict(node.manifest)
+    manifest = subject.manifest(version)  # what its serializer sends: obj_tree_get_versions
     old_cls = node.cls(subject.name)
     api = CurrentCodeIndirection(subject.cls)
     obj_base = type(subject.name, (old_cls,), {"indirection_api": api})

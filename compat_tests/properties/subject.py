@@ -91,8 +91,8 @@ class Subject:
         )
 
     def manifest(self, version: str) -> dict[str, str]:
-        """The version manifest an old node at ``version`` would send."""
-        return dict(self.node(version).manifest)
+        """The version manifest an old node at ``version`` sends: ``obj_tree_get_versions``."""
+        return self.node(version).tree_versions(self.name)
 
 
 def child_version(
