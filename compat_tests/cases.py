@@ -172,7 +172,12 @@ class ObjectSuite:
 
                 # The target's own classes, not whatever else shares their names in OVO's
                 # global registry (another target, a test double).
-                factory = functools.partial(OldNode.for_version, current=self.classes)
+                from compat_tests.releases import releases_of
+
+                # An old node is a release: the recorded one that shipped the version.
+                factory = functools.partial(
+                    OldNode.for_version, current=self.classes, releases=releases_of(self._store)
+                )
             self._nodes[key] = factory(self.histories, name, version)
         return self._nodes[key]
 

@@ -30,7 +30,7 @@ from compat_tests._jsonfile import read_json, write_json_atomic
 from compat_tests.errors import SnapshotError
 from compat_tests.snapshots import ImmutableVersionError, schema_diff
 
-__all__ = ["Release", "ReleaseStore", "implied", "release_for"]
+__all__ = ["Release", "ReleaseStore", "implied", "release_for", "releases_of"]
 
 _KEYS = {"distribution", "version", "spec", "distributions", "objects", "rpc", "inferred"}
 
@@ -135,6 +135,12 @@ class ReleaseStore:
                 f"new {release.name}",
             )
         )
+
+
+def releases_of(histories: Any) -> list[Release]:
+    """The releases recorded next to ``histories`` (a `SnapshotStore`); [] for plain mappings."""
+    directory = getattr(histories, "directory", None)
+    return ReleaseStore(directory).releases() if directory is not None else []
 
 
 def release_for(

@@ -177,3 +177,33 @@ def test_release_files_are_immutable(tmp_path) -> None:
     changed = Release("rl", "1.0.0", {**OLD_RELEASE.objects, "RlNicMetadata": "1.1"})
     with pytest.raises(Exception, match="already recorded with other versions"):
         store.merge(changed)
+
+
+def test_the_suite_builds_old_nodes_from_the_recorded_releases(tmp_path) -> None:
+    import shutil
+
+    from compat_tests.cases import ObjectSuite
+    from compat_tests.snapshots import SnapshotStore
+    from tests.gallery.harness import sample
+
+    target, classes = sample()
+    for path in target.snapshots.glob("*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    release = Release(
+        distribution="sample",
+        version="1.0.0",
+        objects={
+            "Network": "1.2",
+            "Port": "1.1",
+            "SecurityGroup": "1.0",
+            "SecurityGroupRule": "1.0",
+            "Subnet": "1.0",
+        },
+    )
+    ReleaseStore(tmp_path).merge(release)
+    suite = ObjectSuite(target, classes, SnapshotStore(tmp_path))
+
+    assert suite.subject("Port").node("1.1").release == release
+    assert suite.subject("Port").node("1.1").manifest == dict(release.objects)
+    # No recorded release shipped Port 1.2: the node history implies, marked inferred.
+    assert suite.subject("Port").node("1.2").release.inferred is True
