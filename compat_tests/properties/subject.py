@@ -35,6 +35,9 @@ class Subject:
     node: Callable[[str], Any]
     transformed: Callable[[str, str, str], bool] = field(default=_never_transformed)
     context: Any = None
+    #: ``(release, node)`` of each recorded release shipping this class at its current
+    #: version with another object graph under it (`compat_tests.graph`).
+    releases: Callable[[], list[Any]] = field(default=list)
 
     @property
     def current(self) -> str:

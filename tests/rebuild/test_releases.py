@@ -207,3 +207,67 @@ def test_the_suite_builds_old_nodes_from_the_recorded_releases(tmp_path) -> None
     assert suite.subject("Port").node("1.1").manifest == dict(release.objects)
     # No recorded release shipped Port 1.2: the node history implies, marked inferred.
     assert suite.subject("Port").node("1.2").release.inferred is True
+
+
+def _rl_suite(tmp_path, releases):
+    from compat_tests.cases import ObjectSuite
+    from compat_tests.config import Target
+    from compat_tests.snapshots import SnapshotStore
+
+    store = SnapshotStore(tmp_path)
+    for name, history in _histories().items():
+        for version, schema in history.items():
+            store.record(name, version, schema)
+    for release in releases:
+        ReleaseStore(tmp_path).merge(release)
+    target = Target(
+        name="rl", config_path=tmp_path / "pyproject.toml", objects=("x",), snapshots=tmp_path
+    )
+    return ObjectSuite(target, CURRENT, store)
+
+
+def test_a_subclass_bumped_under_an_unbumped_parent_is_paired_with_the_release(tmp_path) -> None:
+    # Issue 11, item 4: RlInstanceMetadata stays 1.0 while RlNicMetadata, a subclass its
+    # devices field accepts, went 1.0 -> 1.1; no (class, version) pair exercised it.
+    from hypothesis import HealthCheck, settings
+
+    from compat_tests.failures import CompatFailure
+    from compat_tests.graph import check_release_graph
+
+    suite = _rl_suite(tmp_path, [OLD_RELEASE])
+    ids = [c.id for c in suite.class_cases("RlInstanceMetadata")]
+    assert "RlInstanceMetadata[1.0]-release" in ids
+    assert "RlDiskMetadata[1.0]-release" not in [c.id for c in suite.class_cases("RlDiskMetadata")]
+
+    subject = suite.subject("RlInstanceMetadata")
+    with pytest.raises(CompatFailure) as info:
+        check_release_graph(subject, _instance(), subject.releases())
+    failure = info.value.failure
+    assert failure.code == "release.unreadable"
+    assert "rl 1.0.0 ships RlInstanceMetadata 1.0" in failure.message
+    assert "RlNicMetadata" in failure.message
+
+    case = next(c for c in suite.class_cases("RlInstanceMetadata") if c.prop == "release")
+    quick = settings(max_examples=60, database=None, suppress_health_check=list(HealthCheck))
+    with pytest.raises(CompatFailure) as info:
+        suite.run(case, quick)
+    assert info.value.failure.code == "release.unreadable"
+
+
+def test_a_manifest_keyed_by_the_declared_class_that_drops_held_fields_is_data_loss(
+    tmp_path,
+) -> None:
+    from compat_tests.failures import CompatFailure
+    from compat_tests.graph import check_release_graph
+
+    holds_vlan = Release("rl", "1.1.0", {**OLD_RELEASE.objects, "RlNicMetadata": "1.1"})
+    suite = _rl_suite(tmp_path, [holds_vlan])
+    subject = suite.subject("RlInstanceMetadata")
+    node = OldNode.for_release(suite.histories, holds_vlan, current=CURRENT)
+
+    with pytest.raises(CompatFailure) as info:
+        check_release_graph(subject, _instance(), [(holds_vlan, node)])
+    failure = info.value.failure
+    assert failure.code == "release.lost-value" and failure.field == "vlan"
+    assert "rl 1.1.0 holds RlNicMetadata at 1.1, which has vlan" in failure.message
+    assert "relabels the child as 1.0" in failure.message
