@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -135,94 +134,28 @@ def _target(args: argparse.Namespace) -> Target:
 
 
 def _snapshot(args: argparse.Namespace, out: TextIO) -> int:
-    from compat_tests.recording import collect, merge
-
     target = _target(args)
     if args.release:
-        recording = _record_release(target, args, out)
+        from compat_tests.recording import merge, record_release
+
+        recording = record_release(
+            target,
+            args.release,
+            infer=args.infer_history,
+            index=not args.no_index,
+            find_links=args.find_links,
+            out=out,
+        )
+        done = merge(target, recording)
     else:
-        recording = collect(target, infer=args.infer_history)
-    # In this environment the RPC APIs are recorded by _snapshot_rpc; from a release, by merge.
-    problems = merge(target, recording, out, rpc=bool(args.release))
-    if not args.release:
-        problems += _snapshot_rpc(target, out)
-    for problem in problems:
+        from compat_tests.record import record
+
+        done = record(target, infer_history=args.infer_history)
+    for line in done.lines:
+        print(line, file=out)
+    for problem in done.problems:
         print(f"ovo-compat snapshot: error: {problem}", file=sys.stderr)
-    return FAILED if problems else OK
-
-
-def _record_release(target: Target, args: argparse.Namespace, out: TextIO) -> dict[str, Any]:
-    """Build (or reuse) the release's virtualenv and collect the recording there."""
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    from compat_tests.errors import SnapshotError
-    from compat_tests.venvs import ReleaseSpec, ensure_venv
-
-    spec = ReleaseSpec.parse(args.release)
-    python = ensure_venv(
-        spec,
-        out=out,
-        index=not args.no_index,
-        find_links=args.find_links,
-        inherit_dependencies=args.no_index,
-    )
-    with tempfile.TemporaryDirectory(prefix="ovo-compat-record-") as scratch:
-        output = Path(scratch) / "recording.json"
-        command = [
-            str(python),
-            "-m",
-            "compat_tests.recording",
-            "--config",
-            str(target.config_path),
-            "--target",
-            target.name,
-            "--claim",
-            json.dumps(spec.claim),
-            "--spec",
-            json.dumps(list(spec.requirements)),
-            "--output",
-            str(output),
-        ] + (["--infer-history"] if args.infer_history else [])
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-        print(f"recording {target.name} from {' '.join(spec.requirements)}", file=out)
-        out.flush()
-        try:
-            # cwd: a neutral directory, so that nothing of the working tree shadows the release.
-            done = subprocess.run(
-                command, cwd=scratch, env=env, capture_output=True, text=True, timeout=1800
-            )
-        except subprocess.TimeoutExpired:
-            raise SnapshotError(
-                f"recording {target.name} in {python} did not finish within 1800 s"
-            ) from None
-        if done.returncode != 0:
-            raise SnapshotError(
-                f"recording target {target.name!r} from release {' '.join(spec.requirements)} "
-                f"failed in {python}:\n{done.stderr.strip()}"
-            )
-        return json.loads(output.read_text())
-
-
-def _snapshot_rpc(target: Target, out: TextIO) -> list[str]:
-    # RPC API snapshots live in <snapshots>/rpc; compat_tests.rpc describes them.
-    if not target.rpc:
-        return []
-    from compat_tests.rpc.api import load_apis
-    from compat_tests.rpc.schema import record_api
-    from compat_tests.snapshots import ImmutableVersionError, SnapshotStore
-
-    store = SnapshotStore(target.snapshots / "rpc")
-    problems = []
-    for api in load_apis(target):
-        try:
-            state = "recorded" if record_api(store.directory, api) else "unchanged"
-        except ImmutableVersionError as exc:
-            problems.append(str(exc))
-            continue
-        print(f"{state} RPC API {api.name} -> {store.path(api.name)}", file=out)
-    return problems
+    return FAILED if done.problems else OK
 
 
 def _rpc_failures(target: Target) -> list[Any]:

@@ -40,7 +40,8 @@ def reachable(
     Children are the classes object fields declare and, for ``subclasses=True`` fields, every
     class in ``versions`` whose current class descends from the declared one.
     """
-    from compat_tests.rebuild import _ancestor_names, _objname, _subclasses
+    from compat_tests.descriptors import holds_subclasses, objname
+    from compat_tests.rebuild import _ancestor_names
 
     found: dict[str, str] = {}
     pending = [name]
@@ -51,12 +52,12 @@ def reachable(
         found[current] = versions[current]
         schema = histories.get(current, {}).get(versions[current], {})
         for descriptor in schema.get("fields", {}).values():
-            objname = _objname(descriptor)
-            if objname is None:
+            declared = objname(descriptor)
+            if declared is None:
                 continue
-            pending.append(objname)
-            if _subclasses(descriptor):
-                pending += [n for n in versions if objname in _ancestor_names(classes.get(n))]
+            pending.append(declared)
+            if holds_subclasses(descriptor):
+                pending += [n for n in versions if declared in _ancestor_names(classes.get(n))]
     return dict(sorted(found.items()))
 
 

@@ -21,9 +21,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from compat_tests.config import Target
+from compat_tests.record import Recorded
 from compat_tests.versions import parse
 
-__all__ = ["collect", "main", "merge"]
+__all__ = ["collect", "main", "merge", "record_release"]
+
+#: Seconds a release's recording may take (importing an old release and describing it).
+RECORD_TIMEOUT = 1800
 
 # Distributions whose versions a release manifest lists besides the release's own.
 _LIBRARIES = ("oslo.versionedobjects", "oslo.messaging")
@@ -62,58 +66,126 @@ def collect(
     return {"objects": objects, "rpc": rpc, "release": release, "problems": problems}
 
 
-def merge(
-    target: Target, recording: Mapping[str, Any], out: TextIO, *, rpc: bool = True
-) -> list[str]:
-    """Write ``recording`` into ``target``'s stores; return the problems (conflicts, refusals).
+def merge(target: Target, recording: Mapping[str, Any], *, rpc: bool = True) -> Recorded:
+    """Write ``recording`` into ``target``'s stores: one line per version, and the problems.
 
     ``rpc=False`` leaves the RPC API schemas out (the release manifest still lists them).
     """
     from compat_tests.releases import Release, ReleaseStore
     from compat_tests.snapshots import ImmutableVersionError, SnapshotStore
 
+    done = Recorded(problems=list(recording.get("problems", [])))
     store = SnapshotStore(target.snapshots)
-    problems = list(recording.get("problems", []))
     for name, schemas in sorted(recording["objects"].items()):
         for version, schema in sorted(schemas.items(), key=lambda item: parse(item[0])):
             try:
                 result = store.merge(name, version, schema)
             except ImmutableVersionError as exc:
-                problems.append(str(exc))
+                done.problems.append(str(exc))
                 continue
+            if result.changed and name not in done.changed:
+                done.changed.append(name)
             kind = " (inferred)" if schema.get("inferred") else ""
             state = _STATES[result.outcome]
-            print(f"{state} {name} {version}{kind} -> {store.path(name)}", file=out)
+            done.lines.append(f"{state} {name} {version}{kind} -> {store.path(name)}")
             if result.note:
-                print(f"  {result.note}; the exact schema replaces it", file=out)
+                done.lines.append(f"  {result.note}; the exact schema replaces it")
     rpc_store = SnapshotStore(target.snapshots / "rpc")
     for api, schema in sorted(recording.get("rpc", {}).items() if rpc else ()):
         try:
             changed = rpc_store.record(api, schema["version"], schema)
         except ImmutableVersionError as exc:
             if not _only_objects_differ(rpc_store, api, schema):
-                problems.append(str(exc))
+                done.problems.append(str(exc))
                 continue
             # Which object versions a server reads depends on the release, not on the API
             # version: the release manifest records this release's; the schema stays.
-            print(
+            done.lines.append(
                 f"unchanged RPC API {api} {schema['version']} -> {rpc_store.path(api)} (this "
-                "release's server reads other object versions; its release manifest lists them)",
-                file=out,
+                "release's server reads other object versions; its release manifest lists them)"
             )
             continue
+        if changed:
+            done.changed.append(api)
         state = "recorded" if changed else "unchanged"
-        print(f"{state} RPC API {api} {schema['version']} -> {rpc_store.path(api)}", file=out)
+        done.lines.append(f"{state} RPC API {api} {schema['version']} -> {rpc_store.path(api)}")
     if recording.get("release"):
         release = Release.from_dict(recording["release"], "the recording")
         releases = ReleaseStore(target.snapshots)
         try:
             state = releases.merge(release)
         except ImmutableVersionError as exc:
-            problems.append(str(exc))
+            done.problems.append(str(exc))
         else:
-            print(f"{state} release {release.name} -> {releases.path(release)}", file=out)
-    return problems
+            done.lines.append(f"{state} release {release.name} -> {releases.path(release)}")
+    return done
+
+
+def record_release(
+    target: Target,
+    spec_text: str,
+    *,
+    infer: bool = False,
+    index: bool = True,
+    find_links: Sequence[str] = (),
+    out: TextIO,
+) -> dict[str, Any]:
+    """Build (or reuse) the release's virtualenv (`compat_tests.venvs`) and collect there.
+
+    ``spec_text`` is the ``--release`` spec; progress goes to ``out``.  `SnapshotError` when
+    the recording fails in the release's environment (its message included).
+    """
+    import os
+    import subprocess
+    import tempfile
+
+    from compat_tests.errors import SnapshotError
+    from compat_tests.venvs import ReleaseSpec, ensure_venv
+
+    spec = ReleaseSpec.parse(spec_text)
+    python = ensure_venv(
+        spec, out=out, index=index, find_links=find_links, inherit_dependencies=not index
+    )
+    with tempfile.TemporaryDirectory(prefix="ovo-compat-record-") as scratch:
+        output = Path(scratch) / "recording.json"
+        command = [
+            str(python),
+            "-m",
+            "compat_tests.recording",
+            "--config",
+            str(target.config_path),
+            "--target",
+            target.name,
+            "--claim",
+            json.dumps(spec.claim),
+            "--spec",
+            json.dumps(list(spec.requirements)),
+            "--output",
+            str(output),
+        ] + (["--infer-history"] if infer else [])
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        print(f"recording {target.name} from {' '.join(spec.requirements)}", file=out)
+        out.flush()
+        try:
+            # cwd: a neutral directory, so that nothing of the working tree shadows the release.
+            done = subprocess.run(
+                command,
+                cwd=scratch,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=RECORD_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            raise SnapshotError(
+                f"recording {target.name} in {python} did not finish within {RECORD_TIMEOUT} s"
+            ) from None
+        if done.returncode != 0:
+            raise SnapshotError(
+                f"recording target {target.name!r} from release {' '.join(spec.requirements)} "
+                f"failed in {python}:\n{done.stderr.strip()}"
+            )
+        return json.loads(output.read_text())
 
 
 def _only_objects_differ(store: Any, api: str, schema: Mapping[str, Any]) -> bool:
