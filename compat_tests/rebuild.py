@@ -13,10 +13,11 @@ Reading like real OVO: a rebuilt class parses primitives with OVO's own
 ``_obj_from_primitive``, which ignores keys of the data that its version has no field
 for, exactly as a real old node does (a backport that leaves such keys in is reported by
 the backport property, not as an old node that cannot read it).  ``subclasses=True``
-children are accepted as their declared class: every rebuilt class carries a stand-in for
-each object class its current class descends from that a ``subclasses=True`` field of the
-node declares, recorded or not, so oslo's ``Object.coerce`` finds the declared name in its
-MRO as it does for the real classes.
+children are instances of their declared class: a rebuilt class whose current class
+descends from a class that a ``subclasses=True`` field of the node declares derives from
+the node's rebuilt version of that class (or, for an abstract one the node does not hold,
+from a fieldless stand-in of that name), so oslo's ``Object.coerce`` finds the declared
+name in its MRO as it does for the real classes.
 
 Releases: `OldNode.for_release` builds the node of a recorded release
 (`compat_tests.releases`), the versions that shipped together; `OldNode.for_version` uses
@@ -83,8 +84,8 @@ class OldNode:
             [_history(histories, n).get(v, {}) for n, v in self._manifest.items()]
         )
         self.release: Any = None
-        for name, version in self._manifest.items():
-            self._classes[name] = self._build_class(name, version)
+        for name in self._manifest:
+            self._built(name)
 
     @classmethod
     def for_version(
@@ -160,6 +161,12 @@ class OldNode:
             )
         return self._ancestors[objname]
 
+    def _built(self, name: str) -> type[base.VersionedObject]:
+        # Built on demand, so that a rebuilt declared base exists before its subclasses.
+        if name not in self._classes:
+            self._classes[name] = self._build_class(name, self._manifest[name])
+        return self._classes[name]
+
     def _build_class(self, name: str, version: str) -> type[base.VersionedObject]:
         history = _history(self._histories, name)
         if version not in history:
@@ -177,8 +184,12 @@ class OldNode:
         # Values of ``Object(X, subclasses=True)`` fields must have a class named X in their
         # MRO (oslo's Object.coerce); X may be an abstract class with no snapshot (neutron's
         # QosRule), so rebuilt subclasses carry a fieldless stand-in named X.
-        ancestors = [self._ancestor(n) for n in sorted(self._abstract & _ancestor_names(current))]
-        bases = (*_mixins(current), _NodeObject, *ancestors)
+        declared = sorted(self._abstract & _ancestor_names(current))
+        # A declared base the node holds is the rebuilt base itself (children are instances
+        # of it, as real subclasses are); one it does not hold gets a fieldless stand-in.
+        rebuilt = tuple(self._built(n) for n in declared if n in self._manifest and n != name)
+        ancestors = [self._ancestor(n) for n in declared if n not in self._manifest]
+        bases = (*_mixins(current), *rebuilt, _NodeObject, *ancestors)
         attrs: dict[str, Any] = {
             "VERSION": version,
             "fields": built,

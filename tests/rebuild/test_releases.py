@@ -115,8 +115,12 @@ def test_rebuilt_subclass_is_accepted_as_its_recorded_declared_base() -> None:
     disk = node.cls("RlDiskMetadata")(bus="scsi", serial="s")
     holder = node.cls("RlInstanceMetadata")(devices=[disk])
     assert holder.devices == [disk]
-    names = fields.Object._get_all_obj_names(disk)
-    assert "RlDeviceMetadata" in names
+    assert isinstance(disk, node.cls("RlDeviceMetadata"))
+    assert "RlDeviceMetadata" in fields.Object._get_all_obj_names(disk)
+    # Its own fields only, as recorded; the base's rebuilt class is unchanged by it.
+    assert set(node.cls("RlDiskMetadata").fields) == {"bus", "serial"}
+    assert set(node.cls("RlDeviceMetadata").fields) == {"bus"}
+    assert node.cls("RlDiskMetadata").VERSION == "1.0"
 
 
 def test_manifest_is_keyed_by_the_declared_class_like_obj_tree_get_versions() -> None:
