@@ -144,30 +144,19 @@ def _snapshot(args: argparse.Namespace, out: TextIO) -> int:
             state = "recorded" if written else "unchanged"
             kind = " (inferred)" if schema["inferred"] else ""
             print(f"{state} {name} {version}{kind} -> {store.path(name)}", file=out)
-    problems += _snapshot_rpc(target, out)
+    problems += _snapshot_rpc(target, out, args.infer_history)
     for problem in problems:
         print(f"ovo-compat snapshot: error: {problem}", file=sys.stderr)
     return FAILED if problems else OK
 
 
-def _snapshot_rpc(target: Target, out: TextIO) -> list[str]:
-    # RPC API snapshots live in <snapshots>/rpc; compat_tests.rpc describes them.
+def _snapshot_rpc(target: Target, out: TextIO, infer_history: bool = False) -> list[str]:
+    # RPC API snapshots live in <snapshots>/rpc; compat_tests.rpc.record records them.
     if not target.rpc:
         return []
-    from compat_tests.rpc.api import load_apis
-    from compat_tests.rpc.schema import record_api
-    from compat_tests.snapshots import ImmutableVersionError, SnapshotStore
+    from compat_tests.rpc.record import snapshot_target
 
-    store = SnapshotStore(target.snapshots / "rpc")
-    problems = []
-    for api in load_apis(target):
-        try:
-            state = "recorded" if record_api(store.directory, api) else "unchanged"
-        except ImmutableVersionError as exc:
-            problems.append(str(exc))
-            continue
-        print(f"{state} RPC API {api.name} -> {store.path(api.name)}", file=out)
-    return problems
+    return snapshot_target(target, out, infer_history=infer_history)
 
 
 def _rpc_failures(target: Target) -> list[Any]:

@@ -15,7 +15,15 @@ param-made-required        major     old clients may omit it
 param-made-optional        minor     a default appeared
 default-changed            minor     old clients omitting it get a different value
 namespace-changed          major     old clients address another namespace
+payload-changed            major     a dict/list argument or reply changed shape at a key
+                                     path (key removed, type or object version changed,
+                                     key made required or optional)
+payload-extended           minor     a dict argument or reply gained an optional key
 =========================  ========  ===================================================
+
+Payload rules compare the recorded shapes (`compat_tests.rpc.shapes`) of the two
+versions where both exist; ``field`` is ``method(param)/key/path`` (``<reply>`` for
+the return value).
 """
 
 from __future__ import annotations
@@ -40,8 +48,16 @@ class Change:
     new: Any = None
 
 
-def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    """Every rule hit going from schema ``old`` to schema ``new``, in method order."""
+def compare(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    old_shapes: dict[str, Any] | None = None,
+    new_shapes: dict[str, Any] | None = None,
+) -> list[Change]:
+    """Every rule hit going from schema ``old`` to schema ``new``, in method order.
+
+    With the payload shapes of both versions, shape changes are listed too.
+    """
     changes: list[Change] = []
     if old.get("namespace") != new.get("namespace"):
         changes.append(
@@ -63,11 +79,35 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
             )
         else:
             changes.extend(_compare_params(name, old_methods[name], new_methods[name]))
+    if old_shapes and new_shapes:
+        changes.extend(compare_shapes(old_shapes, new_shapes))
+    return changes
+
+
+def compare_shapes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """``payload-changed`` / ``payload-extended`` between two recorded shape entries."""
+    from compat_tests.rpc import shapes
+
+    changes = []
+    old_methods, new_methods = old.get("methods", {}), new.get("methods", {})
+    for method in sorted(set(old_methods) & set(new_methods)):
+        before, after = old_methods[method], new_methods[method]
+        pairs = [(p, before["params"][p], after["params"].get(p)) for p in before["params"]]
+        pairs.append(("<reply>", before.get("reply"), after.get("reply")))
+        for param, was, now in pairs:
+            for rule, severity, path, a, b in shapes.compare(was, now):
+                where = f"{method}({param}){'' if path == '/' else path}"
+                changes.append(Change(rule, severity, where, a, b))
     return changes
 
 
 def check_api(
-    name: str, history: dict[str, dict[str, Any]], current: dict[str, Any]
+    name: str,
+    history: dict[str, dict[str, Any]],
+    current: dict[str, Any],
+    *,
+    shapes: dict[str, dict[str, Any]] | None = None,
+    current_shapes: dict[str, Any] | None = None,
 ) -> list[Failure]:
     """Verdicts for the current schema of API ``name`` against its recorded ``history``.
 
@@ -98,8 +138,9 @@ def check_api(
                 to_version=version,
             )
         ]
+    old_shapes = (shapes or {}).get(latest)
     if version == latest:
-        changes = compare(history[latest], current)
+        changes = compare(history[latest], current, old_shapes, current_shapes)
         if changes:
             return [
                 _verdict(
@@ -108,12 +149,12 @@ def check_api(
                     latest,
                     version,
                     changes,
-                    f"server signature changed without raising the target version "
-                    f"{version}; bump it (and record a snapshot)",
+                    f"server signature or payload shapes changed without raising the "
+                    f"target version {version}; bump it (and record a snapshot)",
                 )
             ]
         return []
-    changes = compare(history[latest], current)
+    changes = compare(history[latest], current, old_shapes, current_shapes)
     major = [c for c in changes if c.severity == "major"]
     if major and version_key(version)[0] == version_key(latest)[0]:
         return [
@@ -131,15 +172,11 @@ def check_api(
 
 
 def check_target(target: Any) -> list[Failure]:
-    """`check_api` for every RPC API a target names (what ``ovo-compat check`` reports)."""
-    from compat_tests.rpc.api import load_apis
-    from compat_tests.rpc.schema import describe_api, load_history
+    """What ``ovo-compat check`` reports for every RPC API of a target (see `check_suite`)."""
+    from compat_tests.rpc.suite import RpcSuite, target_fixtures
 
-    failures = []
-    for api in load_apis(target):
-        history = load_history(target.snapshots / "rpc", api.name)
-        failures.extend(check_api(api.name, history, describe_api(api)))
-    return failures
+    with target_fixtures(target), RpcSuite.load(target) as suite:
+        return suite.preflight()
 
 
 def _compare_params(method: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:

@@ -21,6 +21,7 @@ from typing import Any
 from oslo_messaging import MessagingException, RemoteError, RPCVersionCapError
 
 from compat_tests.failures import CompatFailure, Failure
+from compat_tests.rpc import shapes
 from compat_tests.rpc.diff import compare
 from compat_tests.rpc.harness import (
     Harness,
@@ -63,13 +64,31 @@ def check_signatures(harness: Harness, cap: str) -> None:
 def check_pinned_call(harness: Harness, method: str, cap: str, kwargs: dict[str, Any]) -> bool:
     """Every fast-path property of one call of ``method`` by a client pinned at ``cap``.
 
-    Returns False (nothing checked) when the RPC methods the call sends did not
-    exist at ``cap``: no client of that era could make the call.
+    Returns True (called), or False when the client refused before sending
+    (``api.refuses``) because the RPC method it needs did not exist at ``cap``; a
+    message that reaches the wire for a method the ``cap`` server lacks is
+    ``rpc.method-not-at-cap``.
     """
     existing = harness.schema_at(cap)["methods"]
-    if any(name not in existing for name in harness.sends(method, kwargs)):
-        return False
     old = harness.call(method, cap, cap, kwargs)
+    for sent in old.sent:
+        name = sent.message.get("method")
+        if name not in existing:
+            _fail(
+                harness,
+                "rpc.method-not-at-cap",
+                method,
+                cap,
+                cap,
+                f"client pinned to {cap} sent {name} claiming version {sent.version}, but "
+                f"servers at {cap} have no method {name}; refuse before sending "
+                f"(prepare(version=<the version that added {name}>) raises "
+                "RPCVersionCapError) or fall back to a method that exists at the cap",
+            )
+    if not old.sent and isinstance(old.error, harness.api.refuses):
+        needs = [n for n in harness.sends(method, kwargs) if n not in existing]
+        if needs:
+            return False
     _check_sent(harness, method, cap, old)
     if old.error is not None and not (old.replies and _after_reply(old.error)):
         _raise_error(harness, method, cap, cap, old.error, "old")
@@ -77,6 +96,7 @@ def check_pinned_call(harness: Harness, method: str, cap: str, kwargs: dict[str,
     _check_sent(harness, method, cap, new)
     if new.error is not None:
         _raise_error(harness, method, cap, None, new.error, "new")
+    _check_defaults(harness, method, cap, new)
     _check_replies(harness, method, cap, new)
     return True
 
@@ -108,7 +128,25 @@ def _after_reply(error: BaseException) -> bool:
 
 def _check_sent(harness: Harness, method: str, cap: str, outcome: Outcome) -> None:
     manifest = harness.schema_at(cap).get("objects") or {}
+    recorded = (harness.shapes_at(cap) or {}).get("methods", {})
     for sent in outcome.sent:
+        name = sent.message.get("method")
+        params = recorded.get(name, {}).get("params", {})
+        for arg, value in sent.message.get("args", {}).items():
+            problem = shapes.conforms(value, params.get(arg))
+            if problem is not None:
+                _fail(
+                    harness,
+                    "rpc.payload-shape",
+                    method,
+                    cap,
+                    cap,
+                    f"client pinned to {cap} sent {name}({arg}) that servers at {cap} do not "
+                    f"read: {problem} (shape recorded at {cap}); keep the old shape for caps "
+                    "below the version that changed it, or bump the RPC version",
+                    field=f"{name}({arg})",
+                    location=problem.split(":")[0],
+                )
         if not _within(sent.version, cap):
             _fail(
                 harness,
@@ -133,8 +171,67 @@ def _check_sent(harness: Harness, method: str, cap: str, outcome: Outcome) -> No
             )
 
 
+def _check_defaults(harness: Harness, method: str, cap: str, outcome: Outcome) -> None:
+    """A parameter the pinned client omits keeps the default servers of its era applied."""
+    current = harness.current["methods"]
+    for sent in outcome.sent:
+        name = sent.message.get("method")
+        args = sent.message.get("args", {})
+        for param, desc in current.get(name, {}).get("params", {}).items():
+            if param in args or param.startswith("**") or "default" not in desc:
+                continue
+            era = _era_default(harness, name, param, cap)
+            if era is not _MISSING and era != desc["default"]:
+                _fail(
+                    harness,
+                    "rpc.default-changed",
+                    method,
+                    cap,
+                    None,
+                    f"client pinned to {cap} omits {name}({param}); servers of its era "
+                    f"took {era!r}, the current server takes {desc['default']!r}, so old "
+                    "clients silently get another behaviour; keep the old default or make "
+                    "the client send the value",
+                    field=f"{name}({param})",
+                )
+
+
+_MISSING = object()
+
+
+def _era_default(harness: Harness, method: str, param: str, cap: str) -> Any:
+    """The default of ``method(param)`` at ``cap``, else where the parameter first appeared."""
+    versions = sorted(harness.history, key=version_key)
+    later = [v for v in versions if version_key(v) >= version_key(cap)]
+    for version in later:
+        desc = harness.history[version]["methods"].get(method, {}).get("params", {}).get(param)
+        if desc is not None:
+            return desc.get("default", _MISSING)
+    return _MISSING
+
+
 def _check_replies(harness: Harness, method: str, cap: str, outcome: Outcome) -> None:
     manifest = harness.schema_at(cap).get("objects") or {}
+    recorded = (harness.shapes_at(cap) or {}).get("methods", {})
+    for sent, reply in zip(outcome.sent, outcome.replies):
+        if not sent.wait_for_reply:
+            continue
+        name = sent.message.get("method")
+        problem = shapes.conforms(reply, recorded.get(name, {}).get("reply"))
+        if problem is not None:
+            _fail(
+                harness,
+                "rpc.unreadable-result",
+                method,
+                cap,
+                None,
+                f"the current server answered {name} to a client pinned to {cap} with a "
+                f"reply that client does not read: {problem} (reply shape recorded at "
+                f"{cap}); keep the old reply shape for clients below the version that "
+                "changed it",
+                field=f"{name}(<reply>)",
+                location=problem.split(":")[0],
+            )
     for reply in outcome.replies:
         problem = too_new_objects(reply, manifest, "/result")
         if problem is not None:
@@ -208,11 +305,11 @@ def _fail(
     raise CompatFailure(
         Failure(
             code=code,
-            subject=f"{harness.api.name}.{method}",
+            subject=harness.api.name,
             message=f"{harness.label(method, cap, server)}: {message}",
             from_version=cap,
             to_version=server_version,
-            field=field,
+            field=field or method,
             location=location,
             details={
                 "api": harness.api.name,

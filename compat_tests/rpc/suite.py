@@ -1,0 +1,349 @@
+"""The RPC cases of one target and the state shared by all of them: the twin of `ObjectSuite`.
+
+`RpcSuite` knows nothing of pytest: `compat_tests.test_rpc` only parametrizes
+`RpcSuite.cases` and calls `RpcSuite.run`; ``ovo-compat check`` calls
+`RpcSuite.preflight`.  Case kinds, per API:
+
+* ``snapshot``: the current API against its record (`compat_tests.rpc.record.verdict`);
+* ``history``: every cap of the support window has an RPC snapshot (else the
+  run fails naming API, cap and the command that records it: never skipped);
+* ``shapes`` (per cap): the cap has recorded payload shapes (``rpc.shape-unknown``);
+* ``signatures`` (per cap): the current server takes every call the cap allows;
+* ``call`` (per client method and cap, every cap of the window): a client pinned
+  at the cap, with generated arguments, against the cap's server and the current one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from compat_tests.failures import CompatFailure, Failure
+from compat_tests.versions import parse as version_key
+
+__all__ = ["RpcCase", "RpcSuite", "target_fixtures", "window_gaps"]
+
+
+@contextlib.contextmanager
+def target_fixtures(target: Any) -> Iterator[None]:
+    """The target's ``fixtures`` set up (for ``check`` and ``snapshot``, outside pytest)."""
+    from compat_tests.discover import resolve_ref
+
+    with contextlib.ExitStack() as stack:
+        for ref in target.fixtures:
+            fixture = resolve_ref(target, "fixtures", ref, "a callable returning a fixtures.Fixture")()
+            stack.enter_context(fixture)
+        yield
+
+
+@dataclass(frozen=True)
+class RpcCase:
+    """One RPC test: ``kind``, API, client method (``call`` only), cap, and a skip reason."""
+
+    kind: str
+    api: str
+    cap: str | None = None
+    method: str | None = None
+    skip: str | None = None
+
+    @property
+    def id(self) -> str:
+        """``Api``, ``Api@1.2`` or ``Api.method@1.2``."""
+        name = self.api if self.method is None else f"{self.api}.{self.method}"
+        return name if self.cap is None else f"{name}@{self.cap}"
+
+
+def window_gaps(history: dict[str, Any], current: str, oldest: str) -> list[str]:
+    """Caps from ``oldest`` to ``current`` with no recorded RPC snapshot.
+
+    Within a major version every minor in between is a cap a client can be pinned
+    at; an older major ends at its newest recorded minor.
+    """
+    low, high = version_key(oldest), version_key(current)
+    known = set(history) | {current}
+    gaps = []
+    for major in range(low[0], high[0] + 1):
+        minors = [version_key(v)[1] for v in known if version_key(v)[0] == major]
+        if major == high[0]:
+            last = high[1]
+        elif minors:
+            last = max(minors)
+        else:
+            continue
+        first = low[1] if major == low[0] else 0
+        gaps += [f"{major}.{m}" for m in range(first, last + 1) if f"{major}.{m}" not in known]
+    return gaps
+
+
+@dataclass
+class RpcSuite:
+    """The RPC APIs of a target, their histories, shapes and harnesses.
+
+    ``harnesses`` maps API names to set-up `Harness` objects; use the suite as a
+    context manager (or call `close`) to tear them down.  ``examples`` and
+    ``refused`` count what `run` checked.
+    """
+
+    target: Any
+    harnesses: dict[str, Any]
+    examples: int = 0
+    refused: int = 0
+    fired: set[Any] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, target: Any, *, registry: Any = None) -> RpcSuite:
+        """Import every API the target names and set up one harness each."""
+        from compat_tests.rpc.api import load_apis
+        from compat_tests.rpc.harness import Harness
+        from compat_tests.rpc.record import load_shapes
+        from compat_tests.rpc.schema import load_history
+
+        directory = target.snapshots / "rpc"
+        harnesses = {}
+        try:
+            for api in load_apis(target):
+                harness = Harness(
+                    api,
+                    load_history(directory, api.name),
+                    shapes=load_shapes(directory, api.name),
+                    registry=registry,
+                )
+                harness.setUp()
+                harnesses[api.name] = harness
+        except BaseException:
+            for harness in harnesses.values():
+                harness.cleanUp()
+            raise
+        return cls(target, harnesses)
+
+    def __enter__(self) -> RpcSuite:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Tear every harness down."""
+        harnesses, self.harnesses = self.harnesses, {}
+        for harness in harnesses.values():
+            harness.cleanUp()
+
+    # -- the window -------------------------------------------------------------------------
+
+    def oldest(self, name: str) -> str:
+        """Oldest cap of API ``name`` still supported (the target's ``support``)."""
+        return self.target.oldest_supported(name)
+
+    def caps(self, name: str) -> list[str]:
+        """Every cap of the window with a snapshot (recorded or current), oldest first."""
+        return self.harnesses[name].caps(self.oldest(name))
+
+    def below(self, name: str) -> list[str]:
+        """Recorded caps below the window (reported as skipped with the reason)."""
+        oldest = version_key(self.oldest(name))
+        return [v for v in self.harnesses[name].history if version_key(v) < oldest]
+
+    def methods(self, name: str) -> tuple[str, ...]:
+        """The client methods of API ``name`` the harness calls."""
+        from compat_tests.rpc.api import client_methods
+
+        harness = self.harnesses[name]
+        return client_methods(harness.api, harness.api.client(harness.capture_transport(), None))
+
+    # -- cases ------------------------------------------------------------------------------
+
+    def cases(self) -> list[RpcCase]:
+        """Every RPC case of the target, below-window caps as skipped cases."""
+        cases = []
+        for name in self.harnesses:
+            cases += [RpcCase("snapshot", name), RpcCase("history", name)]
+            below = [
+                RpcCase("signatures", name, v, skip=f"{name} {v} is below the support window")
+                for v in self.below(name)
+            ]
+            for cap in self.caps(name):
+                cases += [RpcCase("shapes", name, cap), RpcCase("signatures", name, cap)]
+            cases += below
+            for method in self.methods(name):
+                cases += [RpcCase("call", name, cap, method) for cap in self.caps(name)]
+        return cases
+
+    # -- checks -----------------------------------------------------------------------------
+
+    def history_failures(self, name: str) -> list[Failure]:
+        """``rpc.history-missing`` for every cap of the window without an RPC snapshot."""
+        harness = self.harnesses[name]
+        current = harness.current["version"]
+        gaps = window_gaps(harness.history, current, self.oldest(name))
+        if not gaps:
+            return []
+        t = self.target
+        return [
+            Failure(
+                "rpc.history-missing",
+                name,
+                f"RPC API {name}: caps {', '.join(gaps)} are inside the support window "
+                f"({self.oldest(name)}..{current}) but have no RPC snapshot, so clients "
+                "pinned there are not checked. Record each from the release that served "
+                f"it: `ovo-compat snapshot --config {t.config_path} --target {t.name}` in "
+                "that release's environment (--infer-history records only the current "
+                f"RPC version), or raise [tool.ovo-compat.targets.{t.name}.support] "
+                f"{name} above {gaps[-1]}",
+                from_version=gaps[0],
+                to_version=current,
+                details={"api": name, "caps": gaps},
+            )
+        ]
+
+    def shape_failures(self, name: str, cap: str) -> list[Failure]:
+        """``rpc.shape-unknown`` when ``cap`` has no recorded payload shapes."""
+        harness = self.harnesses[name]
+        if harness.shapes_at(cap) is not None:
+            return []
+        t = self.target
+        return [
+            Failure(
+                "rpc.shape-unknown",
+                name,
+                f"RPC API {name} cap {cap}: no payload shapes recorded "
+                f"({t.snapshots}/rpc/shapes/{name}.json), so the dict/list arguments and "
+                f"replies of clients pinned at {cap} are not checked. Record them: "
+                f"`ovo-compat snapshot --config {t.config_path} --target {t.name}` in the "
+                f"environment of the release that served {cap}, or declare "
+                f'code = "rpc.shape-unknown" for {name} with the reason',
+                from_version=cap,
+                to_version=cap,
+                details={"api": name, "cap": cap},
+            )
+        ]
+
+    def snapshot_failures(self, name: str) -> list[Failure]:
+        """The verdict of the current API against its record (computes the current shapes)."""
+        from compat_tests.rpc.record import infer_shapes, verdict
+
+        harness = self.harnesses[name]
+        version = harness.current["version"]
+        current_shapes = infer_shapes(harness, version)
+        return verdict(harness.api, harness.history, harness.shapes, harness.current, current_shapes)
+
+    def ungenerated(self, name: str) -> list[Failure]:
+        """``rpc.ungenerated-parameter``: client parameters the harness never generates."""
+        from compat_tests.rpc.api import ungenerated_parameters
+
+        harness = self.harnesses[name]
+        client = harness.api.client(harness.capture_transport(), None)
+        return [
+            Failure("rpc.ungenerated-parameter", name, line, field=line.split()[3])
+            for line in ungenerated_parameters(harness.api, client)
+        ]
+
+    def preflight(self) -> list[Failure]:
+        """Everything ``ovo-compat check`` reports for the RPC APIs (before declarations)."""
+        failures = []
+        for name in self.harnesses:
+            verdict = self.snapshot_failures(name)
+            failures += verdict
+            if any(f.code == "rpc.snapshot-missing" for f in verdict):
+                continue  # nothing recorded: the one thing to do is `ovo-compat snapshot`
+            failures += self.history_failures(name)
+            for cap in self.caps(name):
+                failures += self.shape_failures(name, cap)
+        for name in self.harnesses:
+            failures += self.ungenerated(name)
+        return failures
+
+    # -- running ----------------------------------------------------------------------------
+
+    def declared(self, failure: Failure) -> bool:
+        """Whether a target declaration covers ``failure`` (remembered in ``fired``)."""
+        hits = [
+            d
+            for d in self.target.exceptions
+            if d.matches(
+                failure.subject,
+                failure.code,
+                failure.from_version,
+                failure.to_version,
+                failure.field,
+            )
+        ]
+        self.fired.update(hits)
+        return bool(hits)
+
+    def raise_undeclared(self, failures: list[Failure]) -> None:
+        """Raise the first failure no declaration covers (all of them in its message)."""
+        left = [f for f in failures if not self.declared(f)]
+        if left:
+            raise CompatFailure(left[0]) if len(left) == 1 else CompatFailure(_joined(left))
+
+    def run(self, case: RpcCase, *, given: Callable[..., Any] | None = None) -> None:
+        """Run one case; raise `CompatFailure` for an undeclared finding."""
+        from compat_tests.rpc.properties import check_signatures
+
+        if case.kind == "snapshot":
+            self.raise_undeclared(self.snapshot_failures(case.api))
+        elif case.kind == "history":
+            self.raise_undeclared(self.history_failures(case.api))
+        elif case.kind == "shapes":
+            self.raise_undeclared(self.shape_failures(case.api, case.cap))
+        elif case.kind == "signatures":
+            self._guarded(lambda: check_signatures(self.harnesses[case.api], case.cap))
+        elif case.kind == "call":
+            self._run_call(case)
+        else:
+            raise ValueError(f"unknown RPC case kind {case.kind!r}")
+
+    def _guarded(self, check: Callable[[], Any]) -> Any:
+        try:
+            return check()
+        except CompatFailure as exc:
+            if not self.declared(exc.failure):
+                raise
+            return None
+
+    def _run_call(self, case: RpcCase) -> None:
+        from hypothesis import given
+        from hypothesis import strategies as st
+
+        from compat_tests.rpc.api import argument_strategy
+        from compat_tests.rpc.properties import check_pinned_call, check_real_call
+
+        harness = self.harnesses[case.api]
+        client = harness.api.client(harness.capture_transport(), None)
+        arguments = argument_strategy(harness.api, client, case.method)
+        state = {"real": False, "refused": 0}
+
+        @given(st.data())
+        def pinned_call(data: st.DataObject) -> None:
+            self.examples += 1
+            kwargs = data.draw(arguments, label="kwargs")
+            kind = self._guarded(lambda: check_pinned_call(harness, case.method, case.cap, kwargs))
+            if kind is False:
+                state["refused"] += 1
+            elif kind is True and not state["real"]:
+                for server in (case.cap, None):
+                    self._guarded(
+                        lambda s=server: check_real_call(harness, case.method, case.cap, s, kwargs)
+                    )
+                state["real"] = True
+
+        pinned_call()
+        if state["refused"]:
+            self.refused += 1
+
+
+def _joined(failures: list[Failure]) -> Failure:
+    first = failures[0]
+    text = "\n".join(f.render() for f in failures)
+    return Failure(
+        first.code,
+        first.subject,
+        f"{len(failures)} findings:\n{text}",
+        first.from_version,
+        first.to_version,
+        first.field,
+        first.location,
+        first.details,
+    )
