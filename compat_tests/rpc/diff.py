@@ -175,8 +175,9 @@ def check_target(target: Any) -> list[Failure]:
     """What ``ovo-compat check`` reports for every RPC API of a target (see `check_suite`)."""
     from compat_tests.rpc.suite import RpcSuite, target_fixtures
 
-    with target_fixtures(target), RpcSuite.load(target) as suite:
-        return suite.preflight()
+    with target_fixtures(target) as catalog:
+        with RpcSuite.load(target, registry=catalog.registry) as suite:
+            return suite.preflight()
 
 
 def _compare_params(method: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:

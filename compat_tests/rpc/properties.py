@@ -213,7 +213,7 @@ def _era_default(harness: Harness, method: str, param: str, cap: str) -> Any:
 def _check_replies(harness: Harness, method: str, cap: str, outcome: Outcome) -> None:
     manifest = harness.schema_at(cap).get("objects") or {}
     recorded = (harness.shapes_at(cap) or {}).get("methods", {})
-    for sent, reply in zip(outcome.sent, outcome.replies):
+    for sent, reply in zip(outcome.sent, outcome.replies, strict=False):
         if not sent.wait_for_reply:
             continue
         name = sent.message.get("method")

@@ -132,7 +132,9 @@ def infer_shapes(
                 objects.update(_newer(objects, shape_mod.objects_in(reply)))
 
     for method in client_methods(api, client):
-        _each_example(argument_strategy(api, client, method), examples, lambda k, m=method: observe(m, k))
+        _each_example(
+            argument_strategy(api, client, method), examples, lambda k, m=method: observe(m, k)
+        )
     methods = {}
     for name, entry in sorted(seen.items()):
         declared_params, declared_reply = annotated.get(name, ({}, None))
@@ -207,7 +209,9 @@ def _record(directory: Path, harness: Any, examples: int) -> list[str]:
     current = harness.current
     version = current["version"]
     current_shapes = infer_shapes(harness, version, examples=examples)
-    refusing = [f for f in verdict(api, history, shapes, current, current_shapes) if f.code in REFUSING]
+    refusing = [
+        f for f in verdict(api, history, shapes, current, current_shapes) if f.code in REFUSING
+    ]
     if refusing:
         raise RecordRefused(
             f"{Path(directory) / (api.name + '.json')}: RPC API {api.name} {version} is already "
@@ -233,10 +237,11 @@ def record_target(target: Any) -> list[str]:
 
     directory = target.snapshots / "rpc"
     written = []
-    with target_fixtures(target):
+    with target_fixtures(target) as catalog:
         for api in load_apis(target):
             history = load_history(directory, api.name)
-            with Harness(api, history, shapes=load_shapes(directory, api.name)) as harness:
+            shapes = load_shapes(directory, api.name)
+            with Harness(api, history, shapes=shapes, registry=catalog.registry) as harness:
                 if _record(directory, harness, EXAMPLES):
                     written.append(api.name)
     return written
@@ -255,10 +260,11 @@ def snapshot_target(target: Any, out: Any, *, infer_history: bool = False) -> li
 
     directory = target.snapshots / "rpc"
     problems = []
-    with target_fixtures(target):
+    with target_fixtures(target) as catalog:
         for api in load_apis(target):
             history = load_history(directory, api.name)
-            with Harness(api, history, shapes=load_shapes(directory, api.name)) as harness:
+            shapes = load_shapes(directory, api.name)
+            with Harness(api, history, shapes=shapes, registry=catalog.registry) as harness:
                 try:
                     written = _record(directory, harness, EXAMPLES)
                 except RecordRefused as exc:

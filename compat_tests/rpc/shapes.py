@@ -9,8 +9,10 @@ A shape describes a value as it crosses the wire (after the JSON round trip):
 * ``{"type": "object", "properties": {KEY: SHAPE}, "required": [KEY, ...]}``, a
   record whose keys are identifiers;
 * ``{"type": "object", "additionalProperties": SHAPE}``, a map keyed by data (ids, hosts);
-* ``{"object": NAME, "version": V}``, a serialized versioned object (its own
-  snapshot describes the inside);
+* ``{"objects": {NAME: V, ...}}``, a serialized versioned object, with the newest
+  version of each class seen there (its own snapshot describes the inside; which
+  classes a node reads is the object manifest's business, so a class not seen
+  while recording is not a shape mismatch);
 * ``{"anyOf": [SHAPE, ...]}`` for several kinds (nullability is ``{"type": "null"}``
   among them); ``{}`` is a value never seen.
 
@@ -30,10 +32,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from compat_tests.rpc.rebuild import find_objects, reads
+from compat_tests.versions import parse as version_key
 
 __all__ = ["compare", "conforms", "from_annotation", "infer", "merge", "objects_in", "strategy"]
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# record keys are names (``binding:host_id`` included); ids, hosts and addresses make a map
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_:.]*$")
 _PRIMITIVES = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 
@@ -57,7 +61,7 @@ def infer(value: Any) -> dict[str, Any]:
     if isinstance(value, Mapping):
         found = find_objects(value)
         if found and found[0][2] == "/":
-            return {"object": found[0][0], "version": found[0][1]}
+            return {"objects": {found[0][0]: found[0][1]}}
         if all(isinstance(k, str) and _IDENTIFIER.match(k) for k in value):
             return {
                 "type": "object",
@@ -182,8 +186,10 @@ def strategy(shape: dict[str, Any] | None, objects: Any = None) -> Any:
         return st.none()
     if "anyOf" in shape:
         return st.one_of([strategy(a, objects) for a in shape["anyOf"]])
-    if "object" in shape:
-        return objects(shape["object"], shape["version"]) if objects else st.none()
+    if "objects" in shape:
+        if not objects:
+            return st.none()
+        return st.one_of([objects(n, v) for n, v in sorted(shape["objects"].items())])
     kind = shape.get("type")
     simple = {
         "string": st.text(max_size=8),
@@ -195,10 +201,14 @@ def strategy(shape: dict[str, Any] | None, objects: Any = None) -> Any:
     if kind in simple:
         return simple[kind]
     if kind == "array":
-        return st.lists(strategy(shape.get("items"), objects), max_size=3 if "items" in shape else 0)
+        return st.lists(
+            strategy(shape.get("items"), objects), max_size=3 if "items" in shape else 0
+        )
     if kind == "object" and "additionalProperties" in shape:
         return st.dictionaries(
-            st.text(min_size=1, max_size=8), strategy(shape["additionalProperties"], objects), max_size=3
+            st.text(min_size=1, max_size=8),
+            strategy(shape["additionalProperties"], objects),
+            max_size=3,
         )
     if kind == "object":
         props = shape.get("properties", {})
@@ -215,8 +225,8 @@ def _alternatives(shape: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _kind(shape: dict[str, Any]) -> Any:
-    if "object" in shape:
-        return f"object {shape['object']} {shape['version']}"
+    if "objects" in shape:
+        return "object"
     if shape.get("type") == "object":
         return "map" if "additionalProperties" in shape else "record"
     return shape.get("type", "unknown")
@@ -225,24 +235,23 @@ def _kind(shape: dict[str, Any]) -> Any:
 def _fits_kind(have: Any, want: Any) -> bool:
     if have == want:
         return True
-    if isinstance(have, str) and have.startswith("object ") and isinstance(want, str):
-        hname, hver = have.split()[1:]
-        if want.startswith("object "):
-            wname, wver = want.split()[1:]
-            return hname == wname and reads(wver, hver)
     return (have, want) in {("integer", "number"), ("record", "map"), ("map", "record")}
 
 
 def _merge_one(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     ka, kb = _kind(a), _kind(b)
+    if ka == "object":
+        merged = dict(a["objects"])
+        for name, version in b["objects"].items():
+            if name not in merged or version_key(version) > version_key(merged[name]):
+                merged[name] = version
+        return {"objects": dict(sorted(merged.items()))}
     if ka == "array":
         items = merge(a.get("items", {}), b.get("items", {}))
         return {"type": "array", **({"items": items} if items else {})}
     if ka == kb == "record":
         keys = sorted(set(a["properties"]) | set(b["properties"]))
-        props = {
-            k: merge(a["properties"].get(k, {}), b["properties"].get(k, {})) for k in keys
-        }
+        props = {k: merge(a["properties"].get(k, {}), b["properties"].get(k, {})) for k in keys}
         required = sorted(set(a["required"]) & set(b["required"]))
         return {"type": "object", "properties": props, "required": required}
     if {ka, kb} <= {"record", "map"}:
@@ -281,6 +290,13 @@ def _conforms_one(value: Any, shape: dict[str, Any], path: str) -> str | None:
 
 def _compare_one(old: dict[str, Any], new: dict[str, Any], path: str) -> list:
     kind = _kind(old)
+    if kind == "object":
+        # a class seen on one side only says nothing (not generated); a version moved does
+        return [
+            ("payload-changed", "major", path or "/", f"{n} {v}", f"{n} {new['objects'][n]}")
+            for n, v in sorted(old["objects"].items())
+            if n in new["objects"] and new["objects"][n] != v
+        ]
     if kind == "array":
         return compare(old.get("items"), new.get("items"), f"{path}/[]")
     if kind == "map":

@@ -27,15 +27,21 @@ __all__ = ["RpcCase", "RpcSuite", "target_fixtures", "window_gaps"]
 
 
 @contextlib.contextmanager
-def target_fixtures(target: Any) -> Iterator[None]:
-    """The target's ``fixtures`` set up (for ``check`` and ``snapshot``, outside pytest)."""
-    from compat_tests.discover import resolve_ref
+def target_fixtures(target: Any) -> Iterator[Any]:
+    """The target's classes and strategies imported, its ``fixtures`` set up; yields the catalog.
 
+    What the pytest plugin does at session start, for ``check`` and ``snapshot``.
+    """
+    from compat_tests.discover import Catalog, resolve_ref
+
+    catalog = Catalog.load(target)
     with contextlib.ExitStack() as stack:
         for ref in target.fixtures:
-            fixture = resolve_ref(target, "fixtures", ref, "a callable returning a fixtures.Fixture")()
+            fixture = resolve_ref(
+                target, "fixtures", ref, "a callable returning a fixtures.Fixture"
+            )()
             stack.enter_context(fixture)
-        yield
+        yield catalog
 
 
 @dataclass(frozen=True)
@@ -226,7 +232,9 @@ class RpcSuite:
         harness = self.harnesses[name]
         version = harness.current["version"]
         current_shapes = infer_shapes(harness, version)
-        return verdict(harness.api, harness.history, harness.shapes, harness.current, current_shapes)
+        return verdict(
+            harness.api, harness.history, harness.shapes, harness.current, current_shapes
+        )
 
     def ungenerated(self, name: str) -> list[Failure]:
         """``rpc.ungenerated-parameter``: client parameters the harness never generates."""

@@ -39,6 +39,7 @@ from compat_tests.rpc import (
     client_methods,
     describe_api,
     load_history,
+    load_shapes,
 )
 from compat_tests.rpc.schema import object_manifest
 from compat_tests.versions import parse as version_key
@@ -55,8 +56,11 @@ NOT_AT_CAP = {
 }
 
 
+TARGET = neutron_rpc.neutron_target()
+
+
 def _window(api: RpcApi) -> list[str]:
-    oldest = version_key(neutron_rpc.SUPPORT[api.name])
+    oldest = version_key(TARGET.oldest_supported(api.name))
     versions = neutron_rpc.history(api)
     return [v for v in versions if version_key(v) >= oldest]
 
@@ -96,7 +100,9 @@ def harnesses() -> Iterator[dict[str, Harness]]:
     with NeutronConfig(), neutron_rpc.StubPlugins():
         built = {}
         for name, api in APIS.items():
-            harness = Harness(api, load_history(SNAPSHOTS, name))
+            harness = Harness(
+                api, load_history(SNAPSHOTS, name), shapes=load_shapes(SNAPSHOTS, name)
+            )
             harness.setUp()
             built[name] = harness
         yield built

@@ -69,7 +69,8 @@ def shapes(version: str) -> dict:
         return infer_shapes(
             harness,
             version,
-            source=f"its own {version} server (tests.rpc.sample_history.{HISTORY[version].__name__})",
+            source=f"its own {version} server ({__package__}.sample_history."
+            f"{HISTORY[version].__name__})",
         )
 
 
