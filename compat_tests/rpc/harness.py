@@ -40,7 +40,7 @@ from compat_tests.rpc.rebuild import (
     too_new_objects,
 )
 from compat_tests.rpc.schema import describe_api, version_key
-from compat_tests.rpc.transport import Incoming, Outcome, Sent, sync_transport
+from compat_tests.rpc.transport import Incoming, Outcome, Sent, sync_transport, wire
 
 __all__ = [
     "Harness",
@@ -91,6 +91,7 @@ class Harness(fixtures.Fixture):
         self.api = api
         self.history = dict(history)
         self.shapes = dict(shapes or {})
+        self.registry = registry
         self.url = url
         self.timeout = api.timeout if timeout is None else timeout
         self.current = describe_api(api, registry)
@@ -188,6 +189,27 @@ class Harness(fixtures.Fixture):
                 raise ServerError(exc) from exc
 
         return self._fast(method, cap, kwargs, handler)
+
+    def deliver(self, cap: str, method: str, args: dict[str, Any]) -> Outcome:
+        """Hand the current server a message ``method(**args)`` at version ``cap``, as an old
+        client would send it (no client code involved: messages built from recorded shapes)."""
+        endpoints, serializer = self.endpoints_at(None, cap)
+        dispatcher = oslo_messaging.RPCDispatcher(endpoints, serializer)
+        message = {"method": method, "args": args, "version": cap}
+        if self.current.get("namespace") is not None:
+            message["namespace"] = self.current["namespace"]
+        outcome = Outcome()
+        label = self.label(method, cap, None)
+        ctxt = wire(serializer.serialize_context(self.api.context()))
+        try:
+            outcome.result = _bounded(
+                lambda: dispatcher.dispatch(Incoming(ctxt, wire(message))),
+                self.timeout,
+                label,
+            )
+        except Exception as exc:
+            outcome.error = ServerError(exc)
+        return outcome
 
     def real_call(
         self, method: str, cap: str, server: str | None, kwargs: dict[str, Any]

@@ -101,6 +101,78 @@ def check_pinned_call(harness: Harness, method: str, cap: str, kwargs: dict[str,
     return True
 
 
+# errors that say the server does not understand a message's structure; a value error
+# (an id that does not exist, an invalid address) says nothing about shapes
+_STRUCTURAL = {"KeyError", "TypeError", "AttributeError", "NoSuchMethod", "UnsupportedVersion"}
+
+
+def recorded_messages(harness: Harness, cap: str) -> dict[str, Any]:
+    """Per RPC method, a strategy for the arguments clients pinned at ``cap`` sent (its shapes)."""
+    from hypothesis import strategies as st
+
+    recorded = (harness.shapes_at(cap) or {}).get("methods", {})
+    methods = harness.schema_at(cap)["methods"]
+    return {
+        name: st.fixed_dictionaries(
+            {
+                arg: shapes.strategy(shape, _object_strategy(harness))
+                for arg, shape in entry["params"].items()
+                if methods[name]["params"].get(arg, {}).get("required", True)
+            },
+            optional={
+                arg: shapes.strategy(shape, _object_strategy(harness))
+                for arg, shape in entry["params"].items()
+                if not methods[name]["params"].get(arg, {}).get("required", True)
+            },
+        )
+        for name, entry in sorted(recorded.items())
+        if name in methods
+    }
+
+
+def check_recorded_message(harness: Harness, cap: str, method: str, args: dict[str, Any]) -> None:
+    """The current server takes a message of the shape recorded at ``cap`` (not today's client)."""
+    outcome = harness.deliver(cap, method, args)
+    if outcome.error is None:
+        return
+    inner = outcome.error.error if isinstance(outcome.error, ServerError) else outcome.error
+    kind = _kind(inner)
+    if kind not in _STRUCTURAL and not isinstance(inner, (OldServerRejects, RpcTimeout)):
+        return
+    code = "rpc.timeout" if isinstance(inner, RpcTimeout) else "rpc.new-server-rejects"
+    _fail(
+        harness,
+        code,
+        method,
+        cap,
+        None,
+        f"a {method} message of the shape clients pinned at {cap} sent (recorded shapes, "
+        f"not today's client) fails on the current server: {kind}: {inner}; keep reading "
+        f"what {cap}-era clients send (optional keys may be absent)",
+        field=method,
+    )
+
+
+def _object_strategy(harness: Harness) -> Any:
+    from hypothesis import strategies as st
+
+    def build(name: str, version: str) -> Any:
+        from oslo_versionedobjects import base as ovo_base
+
+        registry = harness.registry or ovo_base.VersionedObjectRegistry
+        classes = registry.obj_classes().get(name)
+        if not classes:
+            return st.nothing()
+        from strategies import objects
+
+        cls = max(classes, key=lambda c: version_key(c.VERSION))
+        return objects(cls, max_depth=1).map(
+            lambda obj: obj.obj_to_primitive(target_version=version)
+        )
+
+    return build
+
+
 def check_real_call(
     harness: Harness, method: str, cap: str, server: str | None, kwargs: dict[str, Any]
 ) -> None:

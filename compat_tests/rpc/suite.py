@@ -10,7 +10,10 @@
 * ``shapes`` (per cap): the cap has recorded payload shapes (``rpc.shape-unknown``);
 * ``signatures`` (per cap): the current server takes every call the cap allows;
 * ``call`` (per client method and cap, every cap of the window): a client pinned
-  at the cap, with generated arguments, against the cap's server and the current one.
+  at the cap, with generated arguments, against the cap's server and the current one;
+* ``recorded`` (per RPC method and cap with shapes): messages generated from the
+  shapes recorded at the cap (what clients of that era sent, not today's client)
+  reach the current server, which must take them.
 """
 
 from __future__ import annotations
@@ -174,6 +177,11 @@ class RpcSuite:
             cases += below
             for method in self.methods(name):
                 cases += [RpcCase("call", name, cap, method) for cap in self.caps(name)]
+            harness = self.harnesses[name]
+            for cap in self.caps(name):
+                methods = sorted((harness.shapes_at(cap) or {}).get("methods", {}))
+                known = harness.schema_at(cap)["methods"]
+                cases += [RpcCase("recorded", name, cap, m) for m in methods if m in known]
         return cases
 
     # -- checks -----------------------------------------------------------------------------
@@ -300,6 +308,8 @@ class RpcSuite:
             self._guarded(lambda: check_signatures(self.harnesses[case.api], case.cap))
         elif case.kind == "call":
             self._run_call(case)
+        elif case.kind == "recorded":
+            self._run_recorded(case)
         else:
             raise ValueError(f"unknown RPC case kind {case.kind!r}")
 
@@ -340,6 +350,21 @@ class RpcSuite:
         pinned_call()
         if state["refused"]:
             self.refused += 1
+
+    def _run_recorded(self, case: RpcCase) -> None:
+        from hypothesis import given
+
+        from compat_tests.rpc.properties import check_recorded_message, recorded_messages
+
+        harness = self.harnesses[case.api]
+        messages = recorded_messages(harness, case.cap)[case.method]
+
+        @given(messages)
+        def old_client_message(args: dict[str, Any]) -> None:
+            self.examples += 1
+            self._guarded(lambda: check_recorded_message(harness, case.cap, case.method, args))
+
+        old_client_message()
 
 
 def _joined(failures: list[Failure]) -> Failure:

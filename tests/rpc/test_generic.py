@@ -40,9 +40,10 @@ def _run(pytester: pytest.Pytester, rpc: str) -> pytest.RunResult:
 
 def test_sample_api_passes(pytester):
     result = _run(pytester, "tests.sample.rpc:SAMPLE_RPC")
-    # snapshot + history + 4 x (shapes, signatures) + 3 methods x 4 caps: nothing skipped,
-    # sync runs at 1.0 too (where the client must refuse it: tests/rpc/test_absent_methods.py)
-    result.assert_outcomes(passed=22, skipped=0)
+    # snapshot + history + 4 x (shapes, signatures) + 3 methods x 4 caps + 11 recorded-shape
+    # message cases (2 RPC methods at 1.0, 3 at 1.1-1.3): nothing skipped; sync runs at 1.0
+    # too, where the client must refuse it (tests/rpc/test_gallery_fidelity.py)
+    result.assert_outcomes(passed=33, skipped=0)
 
 
 def test_missing_can_send_version_fails_the_run(pytester):
