@@ -191,8 +191,11 @@ class Harness(fixtures.Fixture):
         return self._fast(method, cap, kwargs, handler)
 
     def deliver(self, cap: str, method: str, args: dict[str, Any]) -> Outcome:
-        """Hand the current server a message ``method(**args)`` at version ``cap``, as an old
-        client would send it (no client code involved: messages built from recorded shapes)."""
+        """Hand the current server a message ``method(**args)`` claiming version ``cap``.
+
+        As an old client would send it, with no client code involved (messages built
+        from recorded shapes).
+        """
         endpoints, serializer = self.endpoints_at(None, cap)
         dispatcher = oslo_messaging.RPCDispatcher(endpoints, serializer)
         message = {"method": method, "args": args, "version": cap}

@@ -2,16 +2,26 @@
 
 For a client method, a cap X and generated arguments:
 
-* `check_pinned_call`: the client pinned to X sends nothing above X
-  (``rpc.cap-exceeded``); the server as it was at X accepts every message
-  (``rpc.old-server-rejects``, ``rpc.unsupported-version``) and can read every
-  object in it (``rpc.too-new-object``); the current server accepts the same
-  messages (``rpc.new-server-rejects``, ``rpc.timeout``) and its result is readable
-  by the X-era client (``rpc.unreadable-result``).
+* `check_pinned_call`: where the RPC method did not exist at X the client refuses
+  before sending (``rpc.method-not-at-cap`` when a message reaches the wire); the
+  client pinned to X sends nothing above X (``rpc.cap-exceeded``); the server as it
+  was at X accepts every message (``rpc.old-server-rejects``,
+  ``rpc.unsupported-version``), can read every object in it (``rpc.too-new-object``)
+  and every argument has the shape recorded at X (``rpc.payload-shape``); the
+  current server accepts the same messages (``rpc.new-server-rejects``,
+  ``rpc.timeout``), applies the defaults of X's era to what the client omits
+  (``rpc.default-changed``), and its reply is readable by the X-era client: objects
+  and the reply shape recorded at X (``rpc.unreadable-result``).
+* `check_recorded_message`: a message generated from the shapes recorded at X
+  (what X-era clients sent) is taken by the current server (``rpc.new-server-rejects``).
 * `check_real_call`: one call end to end over a real transport completes
   (same codes, plus ``rpc.timeout`` for a server that never answers).
 * `check_signatures`: the current server accepts every message the X snapshot
   allows, without generating any (``rpc.new-server-rejects``).
+
+Every failure has ``subject`` = the API, ``field`` = the method (or
+``method(param)``), ``from_version`` = the cap and ``to_version`` = the server's
+version, so declarations match RPC findings as they match object findings.
 """
 
 from __future__ import annotations
@@ -34,7 +44,13 @@ from compat_tests.rpc.harness import (
 )
 from compat_tests.rpc.schema import version_key
 
-__all__ = ["check_pinned_call", "check_real_call", "check_signatures"]
+__all__ = [
+    "check_pinned_call",
+    "check_real_call",
+    "check_recorded_message",
+    "check_signatures",
+    "recorded_messages",
+]
 
 _REJECTS = {"NoSuchMethod", "OldServerRejects", "TypeError"}
 _TOO_NEW = {"TooNewObject", "IncompatibleObjectVersion"}
@@ -132,7 +148,8 @@ def recorded_messages(harness: Harness, cap: str) -> dict[str, Any]:
 
 def check_recorded_message(harness: Harness, cap: str, method: str, args: dict[str, Any]) -> None:
     """The current server takes a message of the shape recorded at ``cap`` (not today's client)."""
-    outcome = harness.deliver(cap, method, args)
+    entry = (harness.shapes_at(cap) or {}).get("methods", {}).get(method, {})
+    outcome = harness.deliver(entry.get("sent_at", cap), method, args)
     if outcome.error is None:
         return
     inner = outcome.error.error if isinstance(outcome.error, ServerError) else outcome.error

@@ -10,6 +10,7 @@ Two files per API under ``<snapshots>/rpc``:
       {"version": "1.3",
        "provenance": {"source": "...", "examples": 30, "ovo-compat": "0.x"},
        "methods": {"get_rule_ids": {"params": {"security_group_id": {"type": "string"}},
+                                    "sent_at": "1.2",
                                     "reply": {"type": "array", "items": {"type": "string"}},
                                     "inferred": ["<reply>"]}},
        "objects": {"SecurityGroupRule": "1.2"}}
@@ -118,7 +119,11 @@ def infer_shapes(
             name = sent.message.get("method")
             if known and name not in known:
                 continue
-            entry = seen.setdefault(name, {"params": {}, "reply": {}, "cast": True})
+            entry = seen.setdefault(
+                name, {"params": {}, "reply": {}, "cast": True, "sent_at": sent.version}
+            )
+            if version_key(sent.version) > version_key(entry["sent_at"]):
+                entry["sent_at"] = sent.version
             args = sent.message.get("args", {})
             for arg, value in args.items():
                 entry["params"][arg] = shape_mod.merge(
@@ -145,7 +150,7 @@ def infer_shapes(
             else:
                 params[arg] = shape
                 inferred.append(arg)
-        described: dict[str, Any] = {"params": params}
+        described: dict[str, Any] = {"params": params, "sent_at": entry["sent_at"]}
         if not entry["cast"]:
             if declared_reply is not None:
                 described["reply"] = declared_reply

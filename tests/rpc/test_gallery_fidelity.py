@@ -1,4 +1,4 @@
-"""Seeded RPC bugs of issue 13's classes: each caught with its code, naming API, method, cap, server.
+"""Seeded RPC bugs of issue 13: each caught with its code, naming API, method, cap, server.
 
 One test (or one small group) per class: a method sent at a cap where it did not
 exist; unversioned dict/list payloads (arguments, and messages only old clients
