@@ -31,7 +31,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -234,22 +234,25 @@ def _record(directory: Path, harness: Any, examples: int) -> list[str]:
     return written
 
 
-def record_target(target: Any) -> list[str]:
-    """Record every RPC API a target names under ``<snapshots>/rpc``; what was written."""
+def _harnesses(target: Any) -> Iterator[Any]:
+    """A set-up harness per RPC API of ``target`` (fixtures started, strategies loaded)."""
     from compat_tests.rpc.harness import Harness
     from compat_tests.rpc.schema import load_history
     from compat_tests.rpc.suite import target_fixtures
 
     directory = target.snapshots / "rpc"
-    written = []
     with target_fixtures(target) as catalog:
         for api in load_apis(target):
             history = load_history(directory, api.name)
             shapes = load_shapes(directory, api.name)
             with Harness(api, history, shapes=shapes, registry=catalog.registry) as harness:
-                if _record(directory, harness, EXAMPLES):
-                    written.append(api.name)
-    return written
+                yield harness
+
+
+def record_target(target: Any) -> list[str]:
+    """Record every RPC API a target names under ``<snapshots>/rpc``; names of the APIs written."""
+    directory = target.snapshots / "rpc"
+    return [h.api.name for h in _harnesses(target) if _record(directory, h, EXAMPLES)]
 
 
 def snapshot_target(target: Any, out: Any, *, infer_history: bool = False) -> list[str]:
@@ -259,40 +262,33 @@ def snapshot_target(target: Any, out: Any, *, infer_history: bool = False) -> li
     the current version of each API is recorded, and which caps of its window
     still lack a snapshot.
     """
-    from compat_tests.rpc.harness import Harness
-    from compat_tests.rpc.schema import load_history
-    from compat_tests.rpc.suite import target_fixtures, window_gaps
+    from compat_tests.rpc.suite import window_gaps
 
     directory = target.snapshots / "rpc"
     problems = []
-    with target_fixtures(target) as catalog:
-        for api in load_apis(target):
-            history = load_history(directory, api.name)
-            shapes = load_shapes(directory, api.name)
-            with Harness(api, history, shapes=shapes, registry=catalog.registry) as harness:
-                try:
-                    written = _record(directory, harness, EXAMPLES)
-                except RecordRefused as exc:
-                    problems.append(str(exc))
-                    continue
-                version = harness.current["version"]
-                gaps = window_gaps(
-                    {**history, version: {}}, version, target.oldest_supported(api.name)
-                )
-            state = ", ".join(f"recorded {w}" for w in written) or f"unchanged RPC API {api.name}"
-            print(f"{state} -> {directory / (api.name + '.json')}", file=out)
-            if infer_history:
-                print(
-                    f"note: --infer-history infers object versions only; RPC API {api.name} "
-                    f"recorded its current version {version} only"
-                    + (
-                        f"; caps {', '.join(gaps)} of its support window have no snapshot "
-                        "and fail `ovo-compat run` until recorded from their releases"
-                        if gaps
-                        else ""
-                    ),
-                    file=out,
-                )
+    for harness in _harnesses(target):
+        name = harness.api.name
+        try:
+            written = _record(directory, harness, EXAMPLES)
+        except RecordRefused as exc:
+            problems.append(str(exc))
+            continue
+        version = harness.current["version"]
+        gaps = window_gaps(harness.history, version, target.oldest_supported(name))
+        state = ", ".join(f"recorded {w}" for w in written) or f"unchanged RPC API {name}"
+        print(f"{state} -> {directory / (name + '.json')}", file=out)
+        if infer_history:
+            missing = (
+                f"; caps {', '.join(gaps)} of its support window have no snapshot and fail "
+                "`ovo-compat run` until recorded from their releases"
+                if gaps
+                else ""
+            )
+            print(
+                f"note: --infer-history infers object versions only; RPC API {name} "
+                f"recorded its current version {version} only{missing}",
+                file=out,
+            )
     return problems
 
 

@@ -9,7 +9,7 @@ import pytest
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots" / "sample"
 
 
-def _config(pytester: pytest.Pytester, rpc: str) -> Path:
+def _config(pytester: pytest.Pytester, rpc: str, extra: str = "") -> Path:
     return pytester.makefile(
         ".toml",
         ovo=f"""
@@ -18,12 +18,12 @@ objects = ["tests.sample.objects"]
 registry = "tests.sample.objects.base:SampleObjectRegistry"
 snapshots = "{SNAPSHOTS}"
 rpc = ["{rpc}"]
-""",
+{extra}""",
     )
 
 
-def _run(pytester: pytest.Pytester, rpc: str) -> pytest.RunResult:
-    config = _config(pytester, rpc)
+def _run(pytester: pytest.Pytester, rpc: str, extra: str = "") -> pytest.RunResult:
+    config = _config(pytester, rpc, extra)
     return pytester.runpytest(
         "--pyargs",
         "compat_tests.test_rpc",
