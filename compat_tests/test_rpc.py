@@ -5,6 +5,8 @@ for every ``RpcApi`` in the target's ``rpc`` list; each test is one
 `compat_tests.rpc.suite.RpcCase` (ids ``test_rpc[snapshot-Api]``,
 ``test_rpc[call-Api.method@1.2]``, ...).  Every client method runs at every cap of
 the support window; caps below it are reported as skipped with the reason.
+Declared exceptions apply through the run's `compat_tests.declarations.Ledger`
+(shared with the object tests, so a declaration that never fires fails the run).
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ def _suite(config: pytest.Config) -> RpcSuite:
     if _SUITE not in config.stash:
         context = plugin.run_context(config)
         try:
-            config.stash[_SUITE] = RpcSuite.load(context.target, registry=context.catalog.registry)
+            config.stash[_SUITE] = RpcSuite.load(
+                context.target, registry=context.catalog.registry, ledger=context.ledger
+            )
         except OvoCompatError as exc:
             raise pytest.UsageError(str(exc)) from None
     return config.stash[_SUITE]

@@ -15,79 +15,202 @@ param-made-required        major     old clients may omit it
 param-made-optional        minor     a default appeared
 default-changed            minor     old clients omitting it get a different value
 namespace-changed          major     old clients address another namespace
-payload-changed            major     a dict/list argument or reply changed shape at a key
-                                     path (key removed, type or object version changed,
-                                     key made required or optional)
-payload-extended           minor     a dict argument or reply gained an optional key
+payload-changed            major     a dict/list payload changed shape at a key path
+payload-extended           minor     a dict payload gained an optional key
 =========================  ========  ===================================================
 
 Payload rules compare the recorded shapes (`compat_tests.rpc.shapes`) of the two
-versions where both exist; ``field`` is ``method(param)/key/path`` (``<reply>`` for
-the return value).
+versions where both exist (``payload-changed``: a key removed, a type or object
+version changed, a key made required or optional); one pair of shapes may hit them at several key paths,
+each a `Change` whose ``field`` is ``method(param)/key/path`` (``<reply>`` for the
+return value).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from compat_tests.failures import Failure
-from compat_tests.rpc.schema import version_key
+from compat_tests.rules import MAJOR, MINOR, REGISTRY, Change
+from compat_tests.verdict import Domain, verdicts
+from compat_tests.versions import sort_versions
 
-__all__ = ["Change", "check_api", "check_target", "compare"]
+__all__ = ["RPC", "Change", "check_api", "check_target", "compare"]
+
+_rule = REGISTRY.rule
 
 
-@dataclass(frozen=True)
-class Change:
-    """One named difference between two schemas; ``field`` is ``method`` or ``method(param)``."""
+class Param(NamedTuple):
+    """One parameter of a method: its name and its recorded descriptor."""
 
-    rule: str
-    severity: str
-    field: str
-    old: Any = None
-    new: Any = None
+    name: str
+    descriptor: dict[str, Any]
+
+
+def _descriptors(old: Param | None, new: Param | None) -> tuple[Any, Any]:
+    return (old.descriptor if old else None, new.descriptor if new else None)
+
+
+def _names(old: Param | None, new: Param | None) -> tuple[Any, Any]:
+    return (old.name if old else None, new.name if new else None)
+
+
+# The API: its namespace.
+@_rule("rpc", "namespace-changed", MAJOR, "namespace", "old clients address another namespace")
+def _namespace_changed(old: Any, new: Any) -> bool:
+    return old != new
+
+
+# Methods: their recorded signature, None where absent.
+@_rule("rpc", "method-added", MINOR, "method", "a new method")
+def _method_added(old: Any, new: Any) -> bool:
+    return old is None and new is not None
+
+
+@_rule("rpc", "method-removed", MAJOR, "method", "an old client's method no longer answers")
+def _method_removed(old: Any, new: Any) -> bool:
+    return old is not None and new is None
+
+
+# Parameters: `Param` pairs, None where absent; a rename pairs two names.
+def _same(old: Param | None, new: Param | None) -> bool:
+    return old is not None and new is not None and old.name == new.name
+
+
+def _required(param: Param) -> bool:
+    return bool(param.descriptor["required"])
+
+
+@_rule(
+    "rpc",
+    "param-added-optional",
+    MINOR,
+    "param",
+    "a new parameter with a default",
+    show=_descriptors,
+)
+def _param_added_optional(old: Param | None, new: Param | None) -> bool:
+    return old is None and new is not None and not _required(new)
+
+
+@_rule(
+    "rpc",
+    "param-added-required",
+    MAJOR,
+    "param",
+    "a new parameter old clients cannot send",
+    show=_descriptors,
+)
+def _param_added_required(old: Param | None, new: Param | None) -> bool:
+    return old is None and new is not None and _required(new)
+
+
+@_rule(
+    "rpc",
+    "param-removed",
+    MAJOR,
+    "param",
+    'old clients still send it: "unexpected keyword"',
+    show=_descriptors,
+)
+def _param_removed(old: Param | None, new: Param | None) -> bool:
+    return old is not None and new is None
+
+
+@_rule(
+    "rpc",
+    "param-renamed",
+    MAJOR,
+    "param",
+    "one parameter removed and one added in its place",
+    show=_names,
+)
+def _param_renamed(old: Param | None, new: Param | None) -> bool:
+    return old is not None and new is not None and old.name != new.name
+
+
+@_rule("rpc", "param-made-required", MAJOR, "param", "old clients may omit it", show=_descriptors)
+def _param_made_required(old: Param | None, new: Param | None) -> bool:
+    return _same(old, new) and not _required(old) and _required(new)
+
+
+@_rule("rpc", "param-made-optional", MINOR, "param", "a default appeared", show=_descriptors)
+def _param_made_optional(old: Param | None, new: Param | None) -> bool:
+    return _same(old, new) and _required(old) and not _required(new)
+
+
+@_rule(
+    "rpc",
+    "default-changed",
+    MINOR,
+    "param",
+    "old clients omitting it get a different value",
+    show=_descriptors,
+)
+def _default_changed(old: Param | None, new: Param | None) -> bool:
+    return (
+        _same(old, new)
+        and _required(old) == _required(new)
+        and old.descriptor.get("default") != new.descriptor.get("default")
+    )
+
+
+# Payloads: the recorded shapes of one argument or reply (`compat_tests.rpc.shapes`).
+def _payload_hits(old: Any, new: Any) -> list[tuple[str, str, str, Any, Any]]:
+    from compat_tests.rpc import shapes
+
+    return shapes.compare(old, new)
+
+
+@_rule("rpc", "payload-changed", MAJOR, "payload", "a dict/list payload changed shape")
+def _payload_changed(old: Any, new: Any) -> bool:
+    return any(hit[0] == "payload-changed" for hit in _payload_hits(old, new))
+
+
+@_rule("rpc", "payload-extended", MINOR, "payload", "a dict payload gained an optional key")
+def _payload_extended(old: Any, new: Any) -> bool:
+    return any(hit[0] == "payload-extended" for hit in _payload_hits(old, new))
 
 
 def compare(
-    old: dict[str, Any],
-    new: dict[str, Any],
-    old_shapes: dict[str, Any] | None = None,
-    new_shapes: dict[str, Any] | None = None,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    old_shapes: Mapping[str, Any] | None = None,
+    new_shapes: Mapping[str, Any] | None = None,
 ) -> list[Change]:
     """Every rule hit going from schema ``old`` to schema ``new``, in method order.
 
     With the payload shapes of both versions, shape changes are listed too.
     """
-    changes: list[Change] = []
-    if old.get("namespace") != new.get("namespace"):
-        changes.append(
-            Change(
-                "namespace-changed",
-                "major",
-                "<namespace>",
-                old.get("namespace"),
-                new.get("namespace"),
-            )
-        )
+    changes = REGISTRY.hits(
+        "rpc", "namespace", old.get("namespace"), new.get("namespace"), "<namespace>"
+    )
     old_methods, new_methods = old["methods"], new["methods"]
     for name in sorted(set(old_methods) | set(new_methods)):
-        if name not in new_methods:
-            changes.append(Change("method-removed", "major", name, old_methods[name]["signature"]))
-        elif name not in old_methods:
-            changes.append(
-                Change("method-added", "minor", name, None, new_methods[name]["signature"])
-            )
+        if name in old_methods and name in new_methods:
+            changes += _compare_params(name, old_methods[name], new_methods[name])
         else:
-            changes.extend(_compare_params(name, old_methods[name], new_methods[name]))
+            before, after = old_methods.get(name), new_methods.get(name)
+            changes += REGISTRY.hits(
+                "rpc",
+                "method",
+                before and before["signature"],
+                after and after["signature"],
+                name,
+            )
     if old_shapes and new_shapes:
-        changes.extend(compare_shapes(old_shapes, new_shapes))
+        changes += compare_shapes(old_shapes, new_shapes)
     return changes
 
 
-def compare_shapes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    """``payload-changed`` / ``payload-extended`` between two recorded shape entries."""
-    from compat_tests.rpc import shapes
+def compare_shapes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    """``payload-changed`` / ``payload-extended`` between two recorded shape entries.
 
+    Each key path where a pair of shapes differs is its own `Change` (the rule
+    handlers above answer for the whole pair; the paths come from the same
+    `compat_tests.rpc.shapes.compare`).
+    """
     changes = []
     old_methods, new_methods = old.get("methods", {}), new.get("methods", {})
     for method in sorted(set(old_methods) & set(new_methods)):
@@ -95,135 +218,85 @@ def compare_shapes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         pairs = [(p, before["params"][p], after["params"].get(p)) for p in before["params"]]
         pairs.append(("<reply>", before.get("reply"), after.get("reply")))
         for param, was, now in pairs:
-            for rule, severity, path, a, b in shapes.compare(was, now):
+            for rule, _severity, path, a, b in _payload_hits(was, now):
                 where = f"{method}({param}){'' if path == '/' else path}"
-                changes.append(Change(rule, severity, where, a, b))
+                changes.append(REGISTRY.get("rpc", rule).change(where, a, b))
     return changes
-
-
-def check_api(
-    name: str,
-    history: dict[str, dict[str, Any]],
-    current: dict[str, Any],
-    *,
-    shapes: dict[str, dict[str, Any]] | None = None,
-    current_shapes: dict[str, Any] | None = None,
-) -> list[Failure]:
-    """Verdicts for the current schema of API ``name`` against its recorded ``history``.
-
-    Codes: ``rpc.snapshot-missing``, ``rpc.version-regressed``, ``rpc.unbumped``
-    (signature changed, version kept), ``rpc.breaking-minor-bump`` (major change,
-    same major version).
-    """
-    version = current["version"]
-    if not history:
-        return [
-            Failure(
-                "rpc.snapshot-missing",
-                name,
-                f"RPC API {name} has no recorded snapshot; run `ovo-compat snapshot` and "
-                "commit snapshots/<target>/rpc/" + f"{name}.json",
-                to_version=version,
-            )
-        ]
-    latest = max(history, key=version_key)
-    if version_key(version) < version_key(latest):
-        return [
-            Failure(
-                "rpc.version-regressed",
-                name,
-                f"RPC API {name} is at {version} but {latest} is already recorded; "
-                "versions only go up",
-                from_version=latest,
-                to_version=version,
-            )
-        ]
-    old_shapes = (shapes or {}).get(latest)
-    if version == latest:
-        changes = compare(history[latest], current, old_shapes, current_shapes)
-        if changes:
-            return [
-                _verdict(
-                    "rpc.unbumped",
-                    name,
-                    latest,
-                    version,
-                    changes,
-                    f"server signature or payload shapes changed without raising the "
-                    f"target version {version}; bump it (and record a snapshot)",
-                )
-            ]
-        return []
-    changes = compare(history[latest], current, old_shapes, current_shapes)
-    major = [c for c in changes if c.severity == "major"]
-    if major and version_key(version)[0] == version_key(latest)[0]:
-        return [
-            _verdict(
-                "rpc.breaking-minor-bump",
-                name,
-                latest,
-                version,
-                major,
-                "breaking change with only a minor version bump; old clients in "
-                "the window break. Keep the old signature until the next major",
-            )
-        ]
-    return []
-
-
-def check_target(target: Any) -> list[Failure]:
-    """What ``ovo-compat check`` reports for every RPC API of a target (see `check_suite`)."""
-    from compat_tests.rpc.suite import RpcSuite, target_fixtures
-
-    with target_fixtures(target) as catalog:
-        with RpcSuite.load(target, registry=catalog.registry) as suite:
-            return suite.preflight()
 
 
 def _compare_params(method: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     old_params, new_params = old["params"], new["params"]
     removed = [p for p in old_params if p not in new_params]
     added = [p for p in new_params if p not in old_params]
-    changes = []
+    pairs: list[tuple[str, Param | None, Param | None]] = []
     if len(removed) == 1 and len(added) == 1:
-        changes.append(
-            Change("param-renamed", "major", f"{method}({removed[0]})", removed[0], added[0])
+        pairs.append(
+            (
+                removed[0],
+                Param(removed[0], old_params[removed[0]]),
+                Param(added[0], new_params[added[0]]),
+            )
         )
         removed, added = [], []
-    for param in removed:
-        changes.append(
-            Change("param-removed", "major", f"{method}({param})", old_params[param], None)
-        )
-    for param in added:
-        required = new_params[param]["required"]
-        rule, severity = (
-            ("param-added-required", "major") if required else ("param-added-optional", "minor")
-        )
-        changes.append(Change(rule, severity, f"{method}({param})", None, new_params[param]))
-    for param in old_params:
-        if param not in new_params:
-            continue
-        before, after = old_params[param], new_params[param]
-        where = f"{method}({param})"
-        if not before["required"] and after["required"]:
-            changes.append(Change("param-made-required", "major", where, before, after))
-        elif before["required"] and not after["required"]:
-            changes.append(Change("param-made-optional", "minor", where, before, after))
-        elif before.get("default") != after.get("default"):
-            changes.append(Change("default-changed", "minor", where, before, after))
+    pairs += [(p, Param(p, old_params[p]), None) for p in removed]
+    pairs += [(p, None, Param(p, new_params[p])) for p in added]
+    pairs += [
+        (p, Param(p, old_params[p]), Param(p, new_params[p])) for p in old_params if p in new_params
+    ]
+    changes = []
+    for name, before, after in pairs:
+        changes += REGISTRY.hits("rpc", "param", before, after, f"{method}({name})")
     return changes
 
 
-def _verdict(
-    code: str, name: str, old: str, new: str, changes: list[Change], advice: str
-) -> Failure:
-    lines = [f"  {c.rule} ({c.severity}) {c.field}: {c.old!r} -> {c.new!r}" for c in changes]
-    return Failure(
-        code,
-        name,
-        f"RPC API {name} {old}->{new}: {advice}:\n" + "\n".join(lines),
-        from_version=old,
-        to_version=new,
-        field=changes[0].field,
-        details={"changes": [c.__dict__ for c in changes]},
-    )
+#: How RPC APIs are judged by `compat_tests.verdict.verdicts`.
+RPC = Domain(
+    kind="RPC API",
+    version_name="target.version",
+    missing="rpc.snapshot-missing",
+    regressed="rpc.version-regressed",
+    unbumped="rpc.unbumped",
+    breaking="rpc.breaking-minor-bump",
+    compare=compare,
+    unbumped_advice="bump it (and record a snapshot)",
+    record_current=False,
+)
+
+
+def check_api(
+    name: str,
+    history: Mapping[str, Mapping[str, Any]],
+    current: Mapping[str, Any],
+    *,
+    oldest: str = "0.0",
+    path: str | None = None,
+    shapes: Mapping[str, Mapping[str, Any]] | None = None,
+    current_shapes: Mapping[str, Any] | None = None,
+) -> list[Failure]:
+    """Verdicts for the current schema of API ``name`` against its recorded ``history``.
+
+    With ``shapes`` (recorded payload shapes by version) and ``current_shapes`` the
+    newest recorded version and the current one are compared with their payloads.
+
+    The same verdict as objects (`compat_tests.verdict`): codes ``rpc.snapshot-missing``,
+    ``rpc.version-regressed``, ``rpc.unbumped`` (signature changed, version kept),
+    ``rpc.breaking-minor-bump`` (major change, same major version, between the newest
+    recorded version and the current one or inside the recorded history from
+    ``oldest`` on).
+    """
+    where = path or f"snapshots/<target>/rpc/{name}.json"
+    changes = None
+    if history and current_shapes is not None:
+        latest = sort_versions(history)[-1]
+        old_shapes = (shapes or {}).get(latest)
+        changes = compare(history[latest], current, old_shapes, current_shapes)
+    return verdicts(RPC, name, history, current, path=where, oldest=oldest, changes=changes)
+
+
+def check_target(target: Any) -> list[Failure]:
+    """What ``ovo-compat check`` reports for every RPC API of a target (`RpcSuite.preflight`)."""
+    from compat_tests.rpc.suite import RpcSuite, target_fixtures
+
+    with target_fixtures(target) as catalog:
+        with RpcSuite.load(target, registry=catalog.registry) as suite:
+            return suite.preflight()

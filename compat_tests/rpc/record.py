@@ -182,11 +182,22 @@ def verdict(
     shapes: dict[str, dict[str, Any]],
     current: dict[str, Any],
     current_shapes: dict[str, Any] | None,
+    *,
+    oldest: str = "0.0",
+    path: str | None = None,
 ) -> list[Failure]:
     """The one comparison of the current API with its record (``check`` and ``snapshot``)."""
     from compat_tests.rpc.diff import check_api
 
-    return check_api(api.name, history, current, shapes=shapes, current_shapes=current_shapes)
+    return check_api(
+        api.name,
+        history,
+        current,
+        oldest=oldest,
+        path=path,
+        shapes=shapes,
+        current_shapes=current_shapes,
+    )
 
 
 def record_api(directory: Path, api: Any, *, examples: int = EXAMPLES) -> bool:
@@ -214,9 +225,9 @@ def _record(directory: Path, harness: Any, examples: int) -> list[str]:
     current = harness.current
     version = current["version"]
     current_shapes = infer_shapes(harness, version, examples=examples)
-    refusing = [
-        f for f in verdict(api, history, shapes, current, current_shapes) if f.code in REFUSING
-    ]
+    path = str(Path(directory) / f"{api.name}.json")
+    found = verdict(api, history, shapes, current, current_shapes, path=path)
+    refusing = [f for f in found if f.code in REFUSING]
     if refusing:
         raise RecordRefused(
             f"{Path(directory) / (api.name + '.json')}: RPC API {api.name} {version} is already "

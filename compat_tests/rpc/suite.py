@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from compat_tests.failures import CompatFailure, Failure
+from compat_tests.failures import Failure
 from compat_tests.versions import parse as version_key
 
 __all__ = ["RpcCase", "RpcSuite", "target_fixtures", "window_gaps"]
@@ -67,23 +67,13 @@ class RpcCase:
 def window_gaps(history: dict[str, Any], current: str, oldest: str) -> list[str]:
     """Caps from ``oldest`` to ``current`` with no recorded RPC snapshot.
 
-    Within a major version every minor in between is a cap a client can be pinned
-    at; an older major ends at its newest recorded minor.
+    Every minor of the current major between them is a cap a client can be pinned
+    at (older majors are below the window, `compat_tests.window`).
     """
     low, high = version_key(oldest), version_key(current)
+    first = low[1] if low[0] == high[0] else 0
     known = set(history) | {current}
-    gaps = []
-    for major in range(low[0], high[0] + 1):
-        minors = [version_key(v)[1] for v in known if version_key(v)[0] == major]
-        if major == high[0]:
-            last = high[1]
-        elif minors:
-            last = max(minors)
-        else:
-            continue
-        first = low[1] if major == low[0] else 0
-        gaps += [f"{major}.{m}" for m in range(first, last + 1) if f"{major}.{m}" not in known]
-    return gaps
+    return [f"{high[0]}.{m}" for m in range(first, high[1] + 1) if f"{high[0]}.{m}" not in known]
 
 
 @dataclass
@@ -91,18 +81,26 @@ class RpcSuite:
     """The RPC APIs of a target, their histories, shapes and harnesses.
 
     ``harnesses`` maps API names to set-up `Harness` objects; use the suite as a
-    context manager (or call `close`) to tear them down.  ``examples`` and
-    ``refused`` count what `run` checked.
+    context manager (or call `close`) to tear them down.  ``ledger`` (a
+    `compat_tests.declarations.Ledger`, shared with the object tests in a run)
+    excuses declared findings and records what each case covered, for the
+    stale-declaration rule.  ``examples`` and ``refused`` count what `run` checked.
     """
 
     target: Any
     harnesses: dict[str, Any]
+    ledger: Any = None
     examples: int = 0
     refused: int = 0
-    fired: set[Any] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        if self.ledger is None:
+            from compat_tests.declarations import Ledger
+
+            self.ledger = Ledger(tuple(getattr(self.target, "exceptions", ())))
 
     @classmethod
-    def load(cls, target: Any, *, registry: Any = None) -> RpcSuite:
+    def load(cls, target: Any, *, registry: Any = None, ledger: Any = None) -> RpcSuite:
         """Import every API the target names and set up one harness each."""
         from compat_tests.rpc.api import load_apis
         from compat_tests.rpc.harness import Harness
@@ -125,7 +123,7 @@ class RpcSuite:
             for harness in harnesses.values():
                 harness.cleanUp()
             raise
-        return cls(target, harnesses)
+        return cls(target, harnesses, ledger)
 
     def __enter__(self) -> RpcSuite:
         return self
@@ -149,10 +147,15 @@ class RpcSuite:
         """Every cap of the window with a snapshot (recorded or current), oldest first."""
         return self.harnesses[name].caps(self.oldest(name))
 
-    def below(self, name: str) -> list[str]:
-        """Recorded caps below the window (reported as skipped with the reason)."""
-        oldest = version_key(self.oldest(name))
-        return [v for v in self.harnesses[name].history if version_key(v) < oldest]
+    def below(self, name: str) -> dict[str, str]:
+        """Recorded caps below the window, each with the reason (reported as skipped)."""
+        from compat_tests.window import support_window
+
+        harness = self.harnesses[name]
+        window = support_window(
+            name, harness.history, harness.current["version"], self.oldest(name)
+        )
+        return {v: window.why_below(v) for v in window.below}
 
     def methods(self, name: str) -> tuple[str, ...]:
         """The client methods of API ``name`` the harness calls."""
@@ -169,8 +172,7 @@ class RpcSuite:
         for name in self.harnesses:
             cases += [RpcCase("snapshot", name), RpcCase("history", name)]
             below = [
-                RpcCase("signatures", name, v, skip=f"{name} {v} is below the support window")
-                for v in self.below(name)
+                RpcCase("signatures", name, v, skip=why) for v, why in self.below(name).items()
             ]
             for cap in self.caps(name):
                 cases += [RpcCase("shapes", name, cap), RpcCase("signatures", name, cap)]
@@ -241,7 +243,13 @@ class RpcSuite:
         version = harness.current["version"]
         current_shapes = infer_shapes(harness, version)
         return verdict(
-            harness.api, harness.history, harness.shapes, harness.current, current_shapes
+            harness.api,
+            harness.history,
+            harness.shapes,
+            harness.current,
+            current_shapes,
+            oldest=self.oldest(name),
+            path=str(self.target.snapshots / "rpc" / f"{name}.json"),
         )
 
     def ungenerated(self, name: str) -> list[Failure]:
@@ -272,32 +280,26 @@ class RpcSuite:
 
     # -- running ----------------------------------------------------------------------------
 
-    def declared(self, failure: Failure) -> bool:
-        """Whether a target declaration covers ``failure`` (remembered in ``fired``)."""
-        hits = [
-            d
-            for d in self.target.exceptions
-            if d.matches(
-                failure.subject,
-                failure.code,
-                failure.from_version,
-                failure.to_version,
-                failure.field,
-            )
-        ]
-        self.fired.update(hits)
-        return bool(hits)
-
     def raise_undeclared(self, failures: list[Failure]) -> None:
-        """Raise the first failure no declaration covers (all of them in its message)."""
-        left = [f for f in failures if not self.declared(f)]
-        if left:
-            raise CompatFailure(left[0]) if len(left) == 1 else CompatFailure(_joined(left))
+        """Raise the first failure no declaration covers (recording those covered)."""
+        self.ledger.raise_first(failures)
 
     def run(self, case: RpcCase, *, given: Callable[..., Any] | None = None) -> None:
         """Run one case; raise `CompatFailure` for an undeclared finding."""
         from compat_tests.rpc.properties import check_signatures
 
+        current = self.harnesses[case.api].current["version"]
+        if case.kind == "snapshot":
+            self.ledger.cover(case.api)
+        elif case.kind == "history":
+            gaps = window_gaps(self.harnesses[case.api].history, current, self.oldest(case.api))
+            self.ledger.cover(case.api, [(gap, current) for gap in gaps] or [])
+        elif case.kind == "shapes":
+            self.ledger.cover(case.api, [(case.cap, case.cap)])
+        elif case.kind in ("signatures", "recorded"):
+            self.ledger.cover(case.api, [(case.cap, current)])
+        else:
+            self.ledger.cover(case.api, [(case.cap, case.cap), (case.cap, current)])
         if case.kind == "snapshot":
             self.raise_undeclared(self.snapshot_failures(case.api))
         elif case.kind == "history":
@@ -314,12 +316,7 @@ class RpcSuite:
             raise ValueError(f"unknown RPC case kind {case.kind!r}")
 
     def _guarded(self, check: Callable[[], Any]) -> Any:
-        try:
-            return check()
-        except CompatFailure as exc:
-            if not self.declared(exc.failure):
-                raise
-            return None
+        return self.ledger.guard(check)
 
     def _run_call(self, case: RpcCase) -> None:
         from hypothesis import given
