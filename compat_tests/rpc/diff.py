@@ -22,8 +22,8 @@ payload-extended           minor     a dict payload gained an optional key
 Payload rules compare the recorded shapes (`compat_tests.rpc.shapes`) of the two
 versions where both exist (``payload-changed``: a key removed, a type or object
 version changed, a key made required or optional); one pair of shapes may hit
-them at several key paths, each a `Change` whose ``field`` is ``method(param)/key/path`` (``<reply>`` for the
-return value).
+them at several key paths, each a `Change` whose ``field`` is
+``method(param)/key/path`` (``<reply>`` for the return value).
 """
 
 from __future__ import annotations
