@@ -134,7 +134,7 @@ def test_recorded_snapshots_are_the_history(name, harnesses):
     api = APIS[name]
     recorded = load_history(SNAPSHOTS, name)
     assert recorded == neutron_rpc.history(api)
-    oldest = neutron_rpc.SUPPORT[name]
+    oldest = TARGET.oldest_supported(name)
     assert check_api(name, recorded, describe_api(api), oldest=oldest) == []
 
 
