@@ -419,3 +419,32 @@ def test_infer_history_says_it_records_the_current_rpc_version_only(tmp_path):
         "RPC API SecurityGroupAgentAPI recorded its current version 1.3 only; caps 1.0, 1.1, "
         "1.2 of its support window have no snapshot" in out.getvalue()
     )
+
+
+def test_run_fails_for_caps_nobody_recorded(pytester, tmp_path):
+    # issue 9: only the current version recorded (what `ovo-compat snapshot` alone gives)
+    snaps = tmp_path / "snaps"
+    record_api(snaps / "rpc", SAMPLE_RPC)
+    config = pytester.makefile(
+        ".toml",
+        ovo=f"""
+[tool.ovo-compat.targets.sample]
+objects = ["tests.sample.objects"]
+registry = "tests.sample.objects.base:SampleObjectRegistry"
+snapshots = "{SAMPLE_SNAPSHOTS.parent}"
+rpc = ["tests.sample.rpc:SAMPLE_RPC"]
+""".replace(str(SAMPLE_SNAPSHOTS.parent), str(snaps)),
+    )
+    shutil.copytree(SAMPLE_SNAPSHOTS.parent, snaps, dirs_exist_ok=True, ignore=_rpc_dir)
+    result = pytester.runpytest(
+        "--pyargs", "compat_tests.test_rpc", "--compat-config", str(config),
+        "--compat-target", "sample", "-p", "no:cacheprovider", "-q",
+    )  # fmt: skip
+    result.assert_outcomes(passed=result.parseoutcomes()["passed"], failed=1)
+    result.stdout.fnmatch_lines(
+        ["*rpc.history-missing*SecurityGroupAgentAPI: caps 1.0, 1.1, 1.2 are inside the support*"]
+    )
+
+
+def _rpc_dir(directory, names):
+    return ["rpc"] if Path(directory).name == "sample" else []
