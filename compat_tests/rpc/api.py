@@ -168,8 +168,10 @@ def argument_strategy(api: RpcApi, client: Any, method: str) -> st.SearchStrateg
     return st.fixed_dictionaries(required, optional=optional)
 
 
-def ungenerated_parameters(api: RpcApi, client: Any) -> list[str]:
-    """One line per client parameter the harness never generates, with the line that adds it.
+def ungenerated_parameters(api: RpcApi, client: Any) -> list[tuple[str, str]]:
+    """``(method(param), message)`` per client parameter the harness never generates.
+
+    The message gives the line that adds a strategy.
 
     A parameter with a default, no annotation and no strategy in ``api.arguments``
     is always omitted, so the messages that carry it are never exercised.
@@ -189,10 +191,13 @@ def ungenerated_parameters(api: RpcApi, client: Any) -> list[str]:
             if param.name in overrides or param.name in hints or param.default is param.empty:
                 continue
             lines.append(
-                f"RPC API {api.name}: {type(client).__name__}.{method} parameter "
-                f"{param.name!r} (default {param.default!r}, no annotation, no strategy) is "
-                f"never generated; add RpcApi(arguments={{{method!r}: {{{param.name!r}: "
-                "<strategy>}}) or annotate it"
+                (
+                    f"{method}({param.name})",
+                    f"RPC API {api.name}: {type(client).__name__}.{method} parameter "
+                    f"{param.name!r} (default {param.default!r}, no annotation, no strategy) is "
+                    f"never generated; add RpcApi(arguments={{{method!r}: {{{param.name!r}: "
+                    "<strategy>}}) or annotate it",
+                )
             )
     return lines
 

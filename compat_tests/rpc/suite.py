@@ -259,8 +259,8 @@ class RpcSuite:
         harness = self.harnesses[name]
         client = harness.api.client(harness.capture_transport(), None)
         return [
-            Failure("rpc.ungenerated-parameter", name, line, field=line.split()[3])
-            for line in ungenerated_parameters(harness.api, client)
+            Failure("rpc.ungenerated-parameter", name, line, field=where)
+            for where, line in ungenerated_parameters(harness.api, client)
         ]
 
     def preflight(self) -> list[Failure]:

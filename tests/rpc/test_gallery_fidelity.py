@@ -368,12 +368,32 @@ class ForcefulClient(SecurityGroupAgentClient):
 def test_parameter_never_generated_is_reported_once_with_the_fix(make_harness):
     described = _api(client=ForcefulClient)
     client = ForcefulClient(make_harness(described).capture_transport())
-    [line] = ungenerated_parameters(described, client)
+    [(where, line)] = ungenerated_parameters(described, client)
+    assert where == "sync(force)"
     assert "ForcefulClient.sync parameter 'force'" in line
     assert "RpcApi(arguments={'sync': {'force': <strategy>}})" in line
     suite = RpcSuite(target=_Target(), harnesses={described.name: make_harness(described)})
     [failure] = suite.ungenerated(described.name)
     assert failure.code == "rpc.ungenerated-parameter"
+    assert (failure.subject, failure.field) == ("SecurityGroupAgentAPI", "sync(force)")
+
+
+def test_a_recorded_version_without_shapes_is_shape_unknown(make_harness):
+    # versions recorded before shapes existed keep their schema; they are never passed silently
+    harness = Harness(SAMPLE_RPC, load_history(SAMPLE_SNAPSHOTS, SAMPLE_RPC.name), shapes={})
+    with harness:
+        suite = RpcSuite(target=_Target(), harnesses={SAMPLE_RPC.name: harness})
+        failures = [
+            f
+            for cap in suite.caps(SAMPLE_RPC.name)
+            for f in suite.shape_failures(SAMPLE_RPC.name, cap)
+        ]
+        suite.harnesses = {}
+    assert [(f.code, f.from_version) for f in failures] == [
+        ("rpc.shape-unknown", v) for v in ("1.0", "1.1", "1.2", "1.3")
+    ]
+    assert "no payload shapes recorded" in failures[0].message
+    assert "ovo-compat snapshot --config pyproject.toml --target sample" in failures[0].message
 
 
 # -- issue 9: caps of the window without a snapshot ---------------------------------------
