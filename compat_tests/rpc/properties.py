@@ -42,7 +42,8 @@ from compat_tests.rpc.harness import (
     TooNewObject,
     too_new_objects,
 )
-from compat_tests.rpc.schema import version_key
+from compat_tests.versions import compatible
+from compat_tests.versions import parse as version_key
 
 __all__ = [
     "check_pinned_call",
@@ -237,7 +238,7 @@ def _check_sent(harness: Harness, method: str, cap: str, outcome: Outcome) -> No
                     field=f"{name}({arg})",
                     location=problem.split(":")[0],
                 )
-        if not _within(sent.version, cap):
+        if not compatible(sent.version, cap):
             _fail(
                 harness,
                 "rpc.cap-exceeded",
@@ -373,11 +374,6 @@ def _kind(error: BaseException) -> str:
     if isinstance(error, RemoteError):
         return error.exc_type or "RemoteError"
     return type(error).__name__.removesuffix("_Remote")
-
-
-def _within(version: str, cap: str) -> bool:
-    have, want = version_key(cap), version_key(version)
-    return have[0] == want[0] and have[1] >= want[1]
 
 
 def _fail(

@@ -14,7 +14,7 @@ from typing import Any
 
 import oslo_messaging
 
-from compat_tests.versions import parse as version_key
+from compat_tests.versions import compatible
 
 __all__ = [
     "ManifestSerializer",
@@ -133,5 +133,4 @@ def _old_method(api: str, version: str, method: str, params: dict[str, Any]) -> 
 
 def reads(have_version: str, version: str) -> bool:
     """Whether a node reading ``have_version`` reads ``version`` (same major, minor at most)."""
-    have, want = version_key(have_version), version_key(version)
-    return have[0] == want[0] and have[1] >= want[1]
+    return compatible(version, have_version)

@@ -48,6 +48,7 @@ __all__ = [
     "infer_shapes",
     "load_shapes",
     "record_api",
+    "record_apis",
     "record_target",
     "shapes_store",
     "snapshot_target",
@@ -266,17 +267,22 @@ def record_target(target: Any) -> list[str]:
     return [h.api.name for h in _harnesses(target) if _record(directory, h, EXAMPLES)]
 
 
-def snapshot_target(target: Any, out: Any, *, infer_history: bool = False) -> list[str]:
-    """``ovo-compat snapshot`` for the RPC APIs of ``target``: print what happened, return problems.
+def record_apis(
+    target: Any, *, infer_history: bool = False
+) -> tuple[list[str], list[str], list[str]]:
+    """Record every RPC API of ``target``: ``(lines, APIs written, problems)``.
 
-    With ``infer_history`` a notice says that RPC history is never inferred: only
-    the current version of each API is recorded, and which caps of its window
-    still lack a snapshot.
+    The RPC half of the record stage (`compat_tests.record.record_rpc`).  With
+    ``infer_history`` a notice says that RPC history is never inferred: only the
+    current version of each API is recorded, and which caps of its window still
+    lack a snapshot.
     """
     from compat_tests.rpc.suite import window_gaps
 
     directory = target.snapshots / "rpc"
-    problems = []
+    lines: list[str] = []
+    changed: list[str] = []
+    problems: list[str] = []
     for harness in _harnesses(target):
         name = harness.api.name
         try:
@@ -284,10 +290,12 @@ def snapshot_target(target: Any, out: Any, *, infer_history: bool = False) -> li
         except RecordRefused as exc:
             problems.append(str(exc))
             continue
+        if written:
+            changed.append(name)
         version = harness.current["version"]
         gaps = window_gaps(harness.history, version, target.oldest_supported(name))
         state = ", ".join(f"recorded {w}" for w in written) or f"unchanged RPC API {name}"
-        print(f"{state} -> {directory / (name + '.json')}", file=out)
+        lines.append(f"{state} -> {directory / (name + '.json')}")
         if infer_history:
             missing = (
                 f"; caps {', '.join(gaps)} of its support window have no snapshot and fail "
@@ -295,11 +303,18 @@ def snapshot_target(target: Any, out: Any, *, infer_history: bool = False) -> li
                 if gaps
                 else ""
             )
-            print(
+            lines.append(
                 f"note: --infer-history infers object versions only; RPC API {name} "
-                f"recorded its current version {version} only{missing}",
-                file=out,
+                f"recorded its current version {version} only{missing}"
             )
+    return lines, changed, problems
+
+
+def snapshot_target(target: Any, out: Any, *, infer_history: bool = False) -> list[str]:
+    """`record_apis`, printing its lines to ``out``; returns the problems."""
+    lines, _changed, problems = record_apis(target, infer_history=infer_history)
+    for line in lines:
+        print(line, file=out)
     return problems
 
 

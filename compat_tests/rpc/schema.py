@@ -24,6 +24,7 @@ from typing import Any
 from oslo_versionedobjects import base as ovo_base
 
 from compat_tests.errors import SnapshotError
+from compat_tests.relationships import all_subclasses
 from compat_tests.rpc.api import RpcApi
 from compat_tests.snapshots import SnapshotStore
 from compat_tests.versions import parse as version_key
@@ -91,7 +92,10 @@ def object_manifest(obj_base: type | None, registry: Any = None) -> dict[str, st
         }
     manifest: dict[str, str] = {}
     # projects may keep their own registry (Neutron's NeutronObjectRegistry has its own table)
-    registries = [ovo_base.VersionedObjectRegistry, *_subclasses(ovo_base.VersionedObjectRegistry)]
+    registries = [
+        ovo_base.VersionedObjectRegistry,
+        *all_subclasses(ovo_base.VersionedObjectRegistry),
+    ]
     for registry in registries:
         for name, classes in registry.obj_classes().items():
             mine = [c.VERSION for c in classes if issubclass(c, obj_base)]
@@ -100,13 +104,6 @@ def object_manifest(obj_base: type | None, registry: Any = None) -> dict[str, st
             if mine:
                 manifest[name] = max(mine, key=version_key)
     return manifest
-
-
-def _subclasses(cls: type) -> list[type]:
-    found = []
-    for sub in cls.__subclasses__():
-        found += [sub, *_subclasses(sub)]
-    return found
 
 
 def load_history(directory: Path, name: str) -> dict[str, dict[str, Any]]:
