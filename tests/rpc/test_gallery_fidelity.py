@@ -445,16 +445,9 @@ def test_run_fails_for_caps_nobody_recorded(pytester, tmp_path):
     # issue 9: only the current version recorded (what `ovo-compat snapshot` alone gives)
     snaps = tmp_path / "snaps"
     record_api(snaps / "rpc", SAMPLE_RPC)
-    config = pytester.makefile(
-        ".toml",
-        ovo=f"""
-[tool.ovo-compat.targets.sample]
-objects = ["tests.sample.objects"]
-registry = "tests.sample.objects.base:SampleObjectRegistry"
-snapshots = "{SAMPLE_SNAPSHOTS.parent}"
-rpc = ["tests.sample.rpc:SAMPLE_RPC"]
-""".replace(str(SAMPLE_SNAPSHOTS.parent), str(snaps)),
-    )
+    from tests.rpc.test_generic import _config
+
+    config = _config(pytester, "tests.sample.rpc:SAMPLE_RPC", snapshots=snaps)
     shutil.copytree(SAMPLE_SNAPSHOTS.parent, snaps, dirs_exist_ok=True, ignore=_rpc_dir)
     result = pytester.runpytest(
         "--pyargs", "compat_tests.test_rpc", "--compat-config", str(config),

@@ -9,14 +9,16 @@ import pytest
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots" / "sample"
 
 
-def _config(pytester: pytest.Pytester, rpc: str, extra: str = "") -> Path:
+def _config(
+    pytester: pytest.Pytester, rpc: str, extra: str = "", snapshots: Path = SNAPSHOTS
+) -> Path:
     return pytester.makefile(
         ".toml",
         ovo=f"""
 [tool.ovo-compat.targets.sample]
 objects = ["tests.sample.objects"]
 registry = "tests.sample.objects.base:SampleObjectRegistry"
-snapshots = "{SNAPSHOTS}"
+snapshots = "{snapshots}"
 rpc = ["{rpc}"]
 {extra}""",
     )
