@@ -39,7 +39,7 @@ _OBJECT_ID = re.compile(
     r"::test_object\[(?P<name>[^\[\]]+)\[(?P<versions>[^\]]+)\]-(?P<prop>\w+)\]"
 )
 _RPC_CALL_ID = re.compile(
-    r"::test_rpc_call\[(?P<api>[^\].@]+)\.(?P<method>[^@\]]+)@(?P<cap>[^\]@]+)\]"
+    r"::test_rpc(?:_call)?\[(?:call-)?(?P<api>[^\].@-]+)\.(?P<method>[^@\]]+)@(?P<cap>[^\]@]+)\]"
 )
 
 

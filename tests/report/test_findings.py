@@ -152,7 +152,7 @@ def test_rpc_finding_names_the_client_call_and_method(make_harness) -> None:
     )
     lines = case_block(record).splitlines()
     assert lines[0] == (
-        "ovo-compat finding: [rpc.too-new-object] SecurityGroupAgentAPI.update_rule 1.2->1.2 "
+        "ovo-compat finding: [rpc.too-new-object] SecurityGroupAgentAPI 1.2->1.2 field update_rule "
         "(SecurityGroupAgentAPI.update_rule@1.2)"
     )
     assert lines[2] == (
@@ -225,6 +225,6 @@ def test_rpc_gallery_failure_renders_the_pinned_call(
     assert example.user_code is not None and example.user_code.endswith(f" in {where}")
     text = case_block(record)
     assert text.splitlines()[0].startswith(
-        f"ovo-compat finding: [{code}] SecurityGroupAgentAPI.{method} {cap}->"
+        f"ovo-compat finding: [{code}] SecurityGroupAgentAPI {cap}->"
     )
     assert "  call:      " in text and "  your code: tests/" in text

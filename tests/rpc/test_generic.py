@@ -56,7 +56,7 @@ def test_missing_can_send_version_fails_the_run(pytester):
     # One finding for both caps: its block names code and pair, then the problem.
     result.stdout.fnmatch_lines(
         [
-            "*[[]rpc.cap-exceeded[]] SecurityGroupAgentAPI.get_rule_ids 1.0->1.0*",
+            "*[[]rpc.cap-exceeded[]] SecurityGroupAgentAPI 1.0->1.0 field get_rule_ids*",
             "*problem:*SecurityGroupAgentAPI method get_rule_ids cap 1.0 server 1.0*",
         ]
     )
