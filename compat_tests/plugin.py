@@ -1,12 +1,16 @@
 """The ovo-compat pytest plugin.
 
-Registers the Hypothesis profiles (so ``--hypothesis-profile ci`` works everywhere)
-and loads the default one when none is chosen on the command line.
+Inert unless asked: without ``--compat-config FILE`` or ``--compat-target NAME`` it
+registers no Hypothesis profile, loads none, imports nothing beyond this module and
+collects nothing, so installing ovo-compat changes no other project's test run.
 
-With ``--compat-config FILE`` and/or ``--compat-target NAME`` it also turns the
-configured target into tests (``pytest --pyargs compat_tests``): the generic test
-modules of this package ask `run_context` for the shared state.  Without those
-options the plugin is inert: the generic modules are not even collected.
+With one of those options it turns the configured target into tests (``pytest
+--pyargs compat_tests``): it registers ovo-compat's Hypothesis profiles (`profiles`),
+loads the default one unless ``--hypothesis-profile`` chose one, prints the target,
+configuration file and profile in the pytest header, and runs the pre-flight checks
+(`compat_tests.preflight`, the same as ``ovo-compat check``): bad input stops the run
+there with one message and exit status 2.  The generic test modules of this package
+ask `run_context` for the shared state.
 
 Every object test of a class carries ``pytest.mark.xdist_group(<class name>)``: the
 class's pair cases are decided by shared runs (`compat_tests.cases`), which a process
@@ -28,19 +32,21 @@ from typing import Any
 
 import pytest
 
-from compat_tests import profiles
 from compat_tests.config import Target, load_target
 from compat_tests.errors import ConfigError, OvoCompatError
 from compat_tests.failures import CompatFailure
 
-profiles.register_profiles()
-
+#: exit status of a run stopped by bad input, the same as ``ovo-compat check``'s
+BAD_INPUT = 2
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _TARGET_KEY = pytest.StashKey["Target | None"]()
 _CONTEXT_KEY = pytest.StashKey["RunContext"]()
 _STALE_KEY = pytest.StashKey[list]()
 _USAGE_KEY = pytest.StashKey["tuple[set[int], set[int]]"]()
 _STATS_KEY = pytest.StashKey["RunStats"]()
+_PROFILE_KEY = pytest.StashKey[str]()
+_PREFLIGHT_KEY = pytest.StashKey[Any]()
+_DESELECTED_KEY = pytest.StashKey[int]()
 # The class name in an object test's node id: ``...::test_object[Port[1.4->1.2]-backport]``.
 _CASE_CLASS = re.compile(r"::test_object\[([^\[\]@]+)\[")
 # Bad input, reported as a one-paragraph message rather than a traceback.
@@ -132,15 +138,64 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def is_active(config: pytest.Config) -> bool:
+    """True when an ovo-compat option was given: only then does the plugin do anything."""
+    return bool(
+        config.getoption("compat_config", default=None)
+        or config.getoption("compat_target", default=None)
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before Hypothesis's plugin loads --hypothesis-profile
 def pytest_configure(config: pytest.Config) -> None:
-    """Load the profile named by the environment unless ``--hypothesis-profile`` chose one."""
-    if config.getoption("hypothesis_profile", default=None) is None:
-        profiles.load_profile()
+    """When active: profiles, xdist marker, target and pre-flight checks; else nothing."""
+    if not is_active(config):
+        return
+    try:
+        target = configured_target(config)
+    except pytest.UsageError as exc:
+        stop(str(exc))
+    from compat_tests import profiles
+
+    profiles.register_profiles()
+    chosen = config.getoption("hypothesis_profile", default=None)
+    config.stash[_PROFILE_KEY] = chosen or profiles.load_profile()
     if not config.pluginmanager.hasplugin("xdist"):  # --strict-markers must accept the marks
         config.addinivalue_line(
             "markers", "xdist_group(name): run the tests of one group on one xdist worker"
         )
-    configured_target(config)  # a bad configuration is a usage error before collection
+    if target is not None and not hasattr(config, "workerinput"):  # xdist workers: done
+        from compat_tests.preflight import preflight, render
+
+        result = preflight(target)
+        config.stash[_PREFLIGHT_KEY] = result
+        if result.problems:
+            stop(render(result))
+
+
+def stop(message: str) -> None:
+    """Stop the run on bad input: one message, no traceback, no summary, exit status 2."""
+    pytest.exit(f"ovo-compat: error: {message}", returncode=BAD_INPUT)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """When active, say what runs: target, configuration file and Hypothesis profile (seed)."""
+    target = configured_target(config) if is_active(config) else None
+    if target is None:
+        return None
+    profile = config.stash.get(_PROFILE_KEY, "?")
+    seed = config.getoption("hypothesis_seed", default=None)
+    from hypothesis import settings
+
+    how = (
+        f"seed {seed}"
+        if seed is not None
+        else ("derandomized" if settings.default.derandomize else "random seed per test")
+    )
+    return (
+        f"ovo-compat: target {target.name}, config {target.config_path}, "
+        f"Hypothesis profile {profile} ({how})"
+    )
 
 
 def configured_target(config: pytest.Config) -> Target | None:
@@ -356,7 +411,10 @@ def _usage(config: pytest.Config) -> tuple[set[int], set[int]]:
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """Report what the run exercised, stale declared exceptions and skipped versions."""
     if configured_target(config) is not None:
-        terminalreporter.write_line(run_stats(config).render())
+        terminalreporter.write_line(run_stats(config).render() + _not_checked(config))
+        inferred = _inferred_note(config)
+        if inferred:
+            terminalreporter.write_line(inferred)
     stale = config.stash.get(_STALE_KEY, [])
     if stale:
         from compat_tests.report import render_stale
@@ -376,6 +434,47 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
                 f"ovo-compat: {len(skipped)} version(s) below the support window skipped: "
                 + ", ".join(c.id for c in skipped)
             )
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    """Count the deselected generic tests: the summary says a partial run is partial."""
+    chosen = [i for i in items if i.path is not None and i.path.parent == _PACKAGE_DIR]
+    if chosen:
+        config = chosen[0].config
+        config.stash[_DESELECTED_KEY] = config.stash.get(_DESELECTED_KEY, 0) + len(chosen)
+
+
+def _not_checked(config: pytest.Config) -> str:
+    """What the run did not check, and why, for the counts line."""
+    preflight = config.stash.get(_PREFLIGHT_KEY, None)
+    parts = []
+    if preflight is not None:
+        below = sum(len(v) for v in preflight.below.values())
+        if below:
+            parts.append(f"{below} version(s) below the support window")
+    declared = len(_usage(config)[0])
+    if declared:
+        parts.append(f"{declared} declared exception(s) excused failures")
+    deselected = config.stash.get(_DESELECTED_KEY, 0)
+    if deselected:
+        parts.append(f"{deselected} test(s) deselected")
+    text = "; not checked: " + (", ".join(parts) if parts else "nothing")
+    if preflight is not None and preflight.inferred:
+        count = sum(len(v) for v in preflight.inferred.values())
+        text += f"; {count} version(s) checked against inferred history"
+    return text
+
+
+def _inferred_note(config: pytest.Config) -> str:
+    """Which versions the run checked against schemas inferred from backport code."""
+    preflight = config.stash.get(_PREFLIGHT_KEY, None)
+    if preflight is None or not preflight.inferred:
+        return ""
+    listed = "; ".join(f"{n} {', '.join(v)}" for n, v in sorted(preflight.inferred.items()))
+    return (
+        "ovo-compat: inferred history (derived from backport code, not recorded from a "
+        f"release; record the release to replace it): {listed}"
+    )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
