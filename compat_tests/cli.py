@@ -2,12 +2,14 @@
 
 Exit status: 0 when everything is fine, 1 when a check fails (or a recorded
 version would be rewritten), 2 on bad input (configuration, snapshot files,
-imports, command line).
+imports, command line).  ``check`` and ``run`` start with the same pre-flight
+checks (`compat_tests.preflight`), so ``check`` fails whenever ``run`` cannot work.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 import warnings
@@ -80,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="ovo-compat",
         description="Rolling-upgrade compatibility tests for oslo.versionedobjects projects.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
@@ -108,6 +111,30 @@ def _parser() -> argparse.ArgumentParser:
         help="extra pytest arguments (anywhere; everything after -- too)",
     )
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ovo-compat")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def _preflight(target: Target, command: str) -> bool:
+    """Run the pre-flight checks; print the problems as ``command``'s error; True when ok.
+
+    ``run`` hands the result over to the plugin, which would otherwise check again.
+    """
+    from compat_tests.preflight import hand_over, preflight, render
+
+    result = preflight(target)
+    if command == "run":
+        hand_over(result)
+    if result.problems:
+        print(f"ovo-compat {command}: error: {render(result)}", file=sys.stderr)
+    return result.ok
 
 
 def _target(args: argparse.Namespace) -> Target:
@@ -197,6 +224,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     from compat_tests.diff import apply_declared, object_failures
 
     target = _target(args)
+    if not _preflight(target, "check"):
+        return BAD_INPUT
     failures = apply_declared(object_failures(target) + _rpc_failures(target), target.exceptions)
     if args.format == "json":
         report = {
@@ -219,13 +248,36 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     import pytest
 
     config = str(args.config or find_config())
-    name = args.target or load_target(config).name
+    target = load_target(config, args.target)
+    if not _preflight(target, "run"):
+        return BAD_INPUT
     extra = list(args.pytest_args)
-    pytest_args = ["--pyargs", "compat_tests", "--compat-config", config, "--compat-target", name]
-    if _parallel(extra) and not any(a == "--dist" or a.startswith("--dist=") for a in extra):
-        # One worker per class, so that a class's shared runs happen once (compat_tests.cases).
-        pytest_args += ["--dist", "loadgroup"]
+    pytest_args = ["--pyargs", "compat_tests", "--compat-config", config]
+    pytest_args += ["--compat-target", target.name]
+    if _parallel(extra):
+        if importlib.util.find_spec("xdist") is None:
+            print(
+                "ovo-compat run: notice: pytest-xdist is not installed, running in one process "
+                "(pip install pytest-xdist for -n)",
+                file=out,
+            )
+            extra = _without_workers(extra)
+        elif not any(a == "--dist" or a.startswith("--dist=") for a in extra):
+            # One worker per class, so that a class's shared runs happen once (cases).
+            pytest_args += ["--dist", "loadgroup"]
     return int(pytest.main([*pytest_args, *extra]))
+
+
+def _without_workers(args: Sequence[str]) -> list[str]:
+    """``args`` without pytest-xdist's ``-n N`` / ``--numprocesses`` / ``--dist`` options."""
+    kept: list[str] = []
+    items = iter(args)
+    for arg in items:
+        if arg in ("-n", "--numprocesses", "--dist"):
+            next(items, None)
+        elif not _parallel([arg]) and not arg.startswith("--dist="):
+            kept.append(arg)
+    return kept
 
 
 def _parallel(args: Sequence[str]) -> bool:

@@ -165,9 +165,10 @@ def pytest_configure(config: pytest.Config) -> None:
             "markers", "xdist_group(name): run the tests of one group on one xdist worker"
         )
     if target is not None and not hasattr(config, "workerinput"):  # xdist workers: done
-        from compat_tests.preflight import preflight, render
+        from compat_tests.preflight import preflight, render, take_over
 
-        result = preflight(target)
+        # ``ovo-compat run`` has just checked the same target in this process.
+        result = take_over(target) or preflight(target)
         config.stash[_PREFLIGHT_KEY] = result
         if result.problems:
             stop(render(result))
@@ -369,6 +370,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if hasattr(config, "workeroutput"):  # an xdist worker: the controller decides
         config.workeroutput["ovo_compat_usage"] = [sorted(usage[0]), sorted(usage[1])]
         config.workeroutput["ovo_compat_stats"] = stats.as_dict()
+        config.workeroutput["ovo_compat_deselected"] = config.stash.get(_DESELECTED_KEY, 0)
         return
     target = configured_target(config)
     if target is None:
@@ -395,6 +397,9 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     workeroutput = getattr(node, "workeroutput", {})
     if "ovo_compat_stats" in workeroutput:
         run_stats(node.config).add(workeroutput["ovo_compat_stats"])
+    # every worker collects (and deselects) the same tests
+    deselected = workeroutput.get("ovo_compat_deselected", 0)
+    node.config.stash[_DESELECTED_KEY] = max(node.config.stash.get(_DESELECTED_KEY, 0), deselected)
     output = workeroutput.get("ovo_compat_usage")
     if output:
         usage = _usage(node.config)

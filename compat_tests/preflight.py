@@ -36,7 +36,7 @@ from compat_tests.config import Target
 from compat_tests.errors import OvoCompatError
 from compat_tests.versions import parse
 
-__all__ = ["Preflight", "Problem", "known_codes", "preflight", "render"]
+__all__ = ["Preflight", "Problem", "hand_over", "known_codes", "preflight", "render", "take_over"]
 
 # The failure codes the properties and checks raise.  Interim list until the failure-code
 # registry exists; `known_codes` is the one place that reads it.
@@ -132,6 +132,19 @@ def preflight(target: Target) -> Preflight:
     _check_objects(target, catalog, result)
     _check_rpc_coverage(target, apis, result)
     return result
+
+
+_HANDED: dict[tuple[str, str], Preflight] = {}
+
+
+def hand_over(result: Preflight) -> None:
+    """Keep ``result`` for the next `take_over` of its target in this process (``run``)."""
+    _HANDED[(str(result.target.config_path), result.target.name)] = result
+
+
+def take_over(target: Target) -> Preflight | None:
+    """The result `hand_over` kept for ``target`` (once), or None."""
+    return _HANDED.pop((str(target.config_path), target.name), None)
 
 
 def render(result: Preflight) -> str:
