@@ -34,6 +34,8 @@ def test_sample_target_passes_with_readable_ids(compat_pytester: pytest.Pytester
     assert result.ret == pytest.ExitCode.OK
     out = result.stdout.str()
     assert outcomes["passed"] >= 67
+    # a full run says what it excused, and nothing below the window or deselected
+    assert "; not checked: 1 declared exception(s) excused failures\n" in result.stdout.str()
     assert out.count("::test_object[") == 66
     for case_id in (
         "Port[1.4->1.2]-backport",
@@ -54,6 +56,8 @@ def test_versions_below_the_support_window_are_skipped_visibly(
     assert result.ret == pytest.ExitCode.OK
     assert "Port 1.1 is below the support window (oldest supported 1.2" in out
     assert "version(s) below the support window skipped" in out
+    assert re.search(r"; not checked: \d+ version\(s\) below the support window", out)
+    assert "test(s) deselected" in out  # -k made it a partial run
     assert "Subnet[1.2->1.0]-backport" in out
 
 
@@ -116,12 +120,16 @@ def test_failure_shows_counterexample_code_location_and_reproduction(
     assert "reproduce: pytest" in out and "--compat-target sample" in out
 
 
-def test_bad_config_is_a_usage_error(compat_pytester: pytest.Pytester) -> None:
+def test_bad_config_stops_the_run_once_with_exit_status_2(
+    compat_pytester: pytest.Pytester,
+) -> None:
     config = compat_pytester.path / "bad.toml"
     config.write_text("[tool.ovo-compat.targets.x]\nobjects = 3\n")
     result = compat_pytester.runpytest_subprocess(*BASE, "--compat-config", str(config))
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    assert "'objects' must be a list of strings" in result.stderr.str()
+    assert result.ret == 2  # the same as `ovo-compat check`
+    err = result.stderr.str()
+    assert err.count("'objects' must be a list of strings") == 1
+    assert "Traceback" not in err and "examples checked" not in result.stdout.str()
 
 
 _SUMMARY = re.compile(
@@ -174,14 +182,14 @@ class NoStratThing(base.VersionedObject):
 """
     )
     config = write_config(compat_pytester, objects="nostrat_objs")
-    result = compat_pytester.runpytest_subprocess(
-        *BASE, "--compat-config", str(config), "-k", "NoStratThing and roundtrip"
-    )
-    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result = compat_pytester.runpytest_subprocess(*BASE, "--compat-config", str(config))
+    assert result.ret == 2  # stopped before collection, like `ovo-compat check`
+    err = result.stderr.str()
+    assert err.count("no Hypothesis strategy for field type Weird") == 1
+    assert "needed by 1 field(s): NoStratThing.weird" in err
+    assert "strategies.register_field_strategy(nostrat_objs.Weird" in err
     out = result.stdout.str()
-    assert "NoStrategyError: No Hypothesis strategy for field NoStratThing.weird" in out
-    assert "strategies.register_field_strategy(nostrat_objs.Weird" in out
-    assert "Traceback" not in out and "raise " not in out
+    assert "Traceback" not in err + out and "examples checked" not in out
 
 
 def test_stale_declaration_is_reported_without_failing_a_randomized_run(
@@ -208,3 +216,55 @@ def test_loading_the_plugin_imports_neither_ovo_nor_oslo_messaging() -> None:
     code += "'oslo_versionedobjects', 'strategies') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+_UNRELATED = """
+from hypothesis import given, settings, strategies as st
+from hypothesis.errors import InvalidArgument
+import pytest
+import sys
+
+
+def test_hypothesis_defaults():
+    current = settings.default
+    assert current.max_examples == 100  # ovo-compat's ci profile has 25
+    for name in ("thorough", "bench"):
+        with pytest.raises(InvalidArgument):
+            settings.get_profile(name)  # ovo-compat registered nothing
+    assert "compat_tests.profiles" not in sys.modules
+
+
+@given(st.integers())
+def test_runs(x):
+    assert isinstance(x, int)
+"""
+
+
+def test_unconfigured_project_keeps_hypothesis_defaults_even_under_ci(
+    compat_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.delenv("OVO_COMPAT_PROFILE", raising=False)
+    compat_pytester.makepyfile(test_unrelated=_UNRELATED)
+    result = compat_pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    assert "ovo-compat: target" not in result.stdout.str()
+
+
+def test_header_names_target_config_and_profile(compat_pytester: pytest.Pytester) -> None:
+    config = write_config(compat_pytester)
+    result = compat_pytester.runpytest_subprocess(
+        *BASE, "--compat-config", str(config), "--collect-only", "-k", "Subnet"
+    )
+    result.stdout.fnmatch_lines(
+        [f"ovo-compat: target sample, config {config}, Hypothesis profile ci (derandomized)"]
+    )
+
+
+def test_loading_the_plugin_imports_no_hypothesis_profile_module() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, compat_tests.plugin; print('compat_tests.profiles' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
