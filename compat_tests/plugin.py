@@ -123,8 +123,9 @@ def record_rpc_case(config: pytest.Config, api: str, method: str, examples: int)
     )
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """Add ``--compat-config`` and ``--compat-target``."""
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Add ``--compat-config`` and ``--compat-target`` (and the inert pre-flight hook)."""
+    pluginmanager.register(_Preflight(), "ovo-compat-preflight")
     group = parser.getgroup("ovo-compat", "oslo.versionedobjects compatibility suite")
     group.addoption(
         "--compat-config",
@@ -148,13 +149,9 @@ def is_active(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(tryfirst=True)  # before Hypothesis's plugin loads --hypothesis-profile
 def pytest_configure(config: pytest.Config) -> None:
-    """When active: profiles, xdist marker, target and pre-flight checks; else nothing."""
+    """When active: profiles, xdist marker and target (`_Preflight` checks it); else nothing."""
     if not is_active(config):
         return
-    try:
-        target = configured_target(config)
-    except pytest.UsageError as exc:
-        stop(str(exc))
     from compat_tests import profiles
 
     profiles.register_profiles()
@@ -164,7 +161,22 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line(
             "markers", "xdist_group(name): run the tests of one group on one xdist worker"
         )
-    if target is not None and not hasattr(config, "workerinput"):  # xdist workers: done
+
+
+class _Preflight:
+    """Runs the pre-flight checks once every other plugin is configured (pytester too)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        """Stop a run that cannot work before collection (never on xdist workers)."""
+        if not is_active(config) or hasattr(config, "workerinput"):
+            return
+        try:
+            target = configured_target(config)
+        except pytest.UsageError as exc:
+            stop(str(exc))
+        if target is None:
+            return
         from compat_tests.preflight import preflight, render, take_over
 
         # ``ovo-compat run`` has just checked the same target in this process.
