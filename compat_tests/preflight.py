@@ -297,14 +297,20 @@ def _unknown_history(target: Target, name: str, version: str, cls: type) -> Prob
         f"own, i.e. no backport code is left to infer {version} from: its history is "
         f"unknown, and checking {cls.VERSION}->{version} against a copy of {cls.VERSION} "
         "would pass without checking anything. "
-        f"{_record_advice(target, name, version)}",
+        f"{_record_advice(target, name, version, inferable=False)}",
     )
 
 
-def _record_advice(target: Target, name: str, version: str) -> str:
+def _record_advice(target: Target, name: str, version: str, *, inferable: bool = True) -> str:
     command = f"ovo-compat snapshot --config {target.config_path} --target {target.name}"
+    infer = (
+        f"`{command.replace('snapshot', 'snapshot --infer-history', 1)}` infers older "
+        "versions from the backport code; better, "
+        if inferable
+        else ""
+    )
     return (
-        f"Record it: in a virtualenv with the release that shipped {name} {version} "
+        f"Record it: {infer}in a virtualenv with the release that shipped {name} {version} "
         f"installed, run `{command}`; or, if {version} is no longer supported, raise "
         f'{_table(target, "support")} {name} = "<oldest supported version>"'
     )
@@ -375,6 +381,6 @@ def _check_rpc_coverage(target: Target, apis: list[Any], result: Preflight) -> N
                     f"RPC API {api.name}: cap(s) {', '.join(missing)} inside the support window "
                     f"(oldest supported {oldest}, current {current}) have no recorded RPC "
                     f"snapshot in {directory}, so clients pinned there would not be tested. "
-                    f"{_record_advice(target, api.name, missing[0])}",
+                    f"{_record_advice(target, api.name, missing[0], inferable=False)}",
                 )
             )

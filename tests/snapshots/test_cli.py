@@ -22,6 +22,14 @@ def _config(tmp_path: Path, objects: str = "tests.snapshots._objs", extra: str =
     return path
 
 
+# Only the current versions are recorded by a plain `snapshot`: the window starts there.
+CURRENT_ONLY = """
+[tool.ovo-compat.targets.t.support]
+SnapNetwork = "1.3"
+SnapSegment = "1.1"
+"""
+
+
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
     status = cli.main(list(argv))
     captured = capsys.readouterr()
@@ -29,7 +37,7 @@ def _run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_snapshot_then_check_passes(tmp_path: Path, capsys) -> None:
-    config = str(_config(tmp_path))
+    config = str(_config(tmp_path, extra=CURRENT_ONLY))
     status, out, _ = _run(capsys, "snapshot", "--config", config)
     assert status == 0
     assert "recorded SnapNetwork 1.3" in out and "recorded SnapSegment 1.1" in out
@@ -56,7 +64,7 @@ def test_check_without_snapshots_fails_in_text_and_json(tmp_path: Path, capsys) 
 
 
 def test_changed_recorded_schema_is_refused_and_reported(tmp_path: Path, capsys) -> None:
-    config = str(_config(tmp_path))
+    config = str(_config(tmp_path, extra=CURRENT_ONLY))
     assert _run(capsys, "snapshot", "--config", config)[0] == 0
     path = tmp_path / "snaps" / "SnapSegment.json"
     data = json.loads(path.read_text())
@@ -156,7 +164,8 @@ def test_snapshot_refuses_a_version_older_than_recorded(tmp_path: Path, capsys) 
 
 
 def test_rpc_apis_are_recorded_and_checked_too(tmp_path: Path, capsys) -> None:
-    config = str(_config(tmp_path, extra='rpc = ["tests.sample.rpc:SAMPLE_RPC"]\n'))
+    support = CURRENT_ONLY + 'SecurityGroupAgentAPI = "1.3"\n'
+    config = str(_config(tmp_path, extra='rpc = ["tests.sample.rpc:SAMPLE_RPC"]\n' + support))
     status, out, err = _run(capsys, "snapshot", "--config", config)
     assert status == 0, err
     assert "recorded RPC API SecurityGroupAgentAPI" in out
@@ -165,6 +174,17 @@ def test_rpc_apis_are_recorded_and_checked_too(tmp_path: Path, capsys) -> None:
     (tmp_path / "snaps" / "rpc" / "SecurityGroupAgentAPI.json").unlink()
     status, out, _ = _run(capsys, "check", "--config", config)
     assert status == 1 and "[rpc.snapshot-missing] SecurityGroupAgentAPI" in out
+
+
+def test_check_names_versions_of_the_window_that_were_never_recorded(
+    tmp_path: Path, capsys
+) -> None:
+    config = str(_config(tmp_path))  # support default 1.0, only 1.3 and 1.1 recorded
+    assert _run(capsys, "snapshot", "--config", config)[0] == 0
+    status, _, err = _run(capsys, "check", "--config", config)
+    assert status == 2
+    assert "SnapNetwork: version(s) 1.0, 1.1, 1.2 inside the support window" in err
+    assert "ovo-compat snapshot --infer-history" in err
 
 
 def test_strategy_error_exits_2_like_other_bad_input(
