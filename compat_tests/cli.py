@@ -265,7 +265,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         elif not any(a == "--dist" or a.startswith("--dist=") for a in extra):
             # One worker per class, so that a class's shared runs happen once (cases).
             pytest_args += ["--dist", "loadgroup"]
-    return int(pytest.main([*pytest_args, *extra]))
+    try:
+        return int(pytest.main([*pytest_args, *extra]))
+    finally:
+        from compat_tests.preflight import take_over
+
+        take_over(target)  # not left for a later run in this process
 
 
 def _without_workers(args: Sequence[str]) -> list[str]:
