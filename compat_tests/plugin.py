@@ -47,6 +47,9 @@ _STATS_KEY = pytest.StashKey["RunStats"]()
 _PROFILE_KEY = pytest.StashKey[str]()
 _PREFLIGHT_KEY = pytest.StashKey[Any]()
 _DESELECTED_KEY = pytest.StashKey[int]()
+_BAD_INPUT_KEY = pytest.StashKey[bool]()
+# Starts the report of bad input met while a test ran (survives pytest-xdist's transport).
+_BAD_INPUT_MARK = "ovo-compat: bad input:"
 # The class name in an object test's node id: ``...::test_object[Port[1.4->1.2]-backport]``.
 _CASE_CLASS = re.compile(r"::test_object\[([^\[\]@]+)\[")
 # Bad input, reported as a one-paragraph message rather than a traceback.
@@ -336,7 +339,7 @@ def pytest_runtest_makereport(
     report = yield
     if call.excinfo is not None and _is_bad_input(call.excinfo.value):
         exc = call.excinfo.value
-        report.longrepr = f"ovo-compat: {item.nodeid}: {type(exc).__name__}: {exc}"
+        report.longrepr = f"{_BAD_INPUT_MARK} {item.nodeid}: {type(exc).__name__}: {exc}"
         return report
     if call.excinfo is not None and isinstance(call.excinfo.value, CompatFailure):
         target = configured_target(item.config)
@@ -352,6 +355,23 @@ def pytest_runtest_makereport(
         text = rendering.render(call.excinfo.value.failure, case_id=case_id, reproduce=reproduce)
         report.sections.append(("ovo-compat failure", text))
     return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Bad input met while a test ran stops the run there (no repeat per case), exit 2."""
+    if report.failed and str(report.longrepr).startswith(_BAD_INPUT_MARK):
+        session = _SESSION.get("current")
+        if session is not None:
+            session.config.stash[_BAD_INPUT_KEY] = True
+            session.shouldstop = "ovo-compat: bad input (above) stops the run; fix it and rerun"
+
+
+_SESSION: dict[str, pytest.Session] = {}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Remember the session, so that `pytest_runtest_logreport` can stop it."""
+    _SESSION["current"] = session
 
 
 def _without_group(item: pytest.Item) -> str:
@@ -395,6 +415,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # exception describes; a randomized run reports a stale declaration without failing.
     if stale and _deterministic() and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if config.stash.get(_BAD_INPUT_KEY, False):
+        session.exitstatus = BAD_INPUT
 
 
 def _deterministic() -> bool:
@@ -427,6 +449,8 @@ def _usage(config: pytest.Config) -> tuple[set[int], set[int]]:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """Report what the run exercised, stale declared exceptions and skipped versions."""
+    if config.stash.get(_BAD_INPUT_KEY, False):
+        return  # the bad input is the message; counts of a stopped run would mislead
     if configured_target(config) is not None:
         terminalreporter.write_line(run_stats(config).render() + _not_checked(config))
         inferred = _inferred_note(config)

@@ -268,3 +268,49 @@ def test_loading_the_plugin_imports_no_hypothesis_profile_module() -> None:
     code = "import sys, compat_tests.plugin; print('compat_tests.profiles' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_bad_input_met_while_running_stops_the_run_once(
+    compat_pytester: pytest.Pytester,
+) -> None:
+    # A registered strategy that draws values its field rejects: found only by drawing.
+    compat_pytester.makepyfile(
+        badstrat_objs="""
+from hypothesis import strategies as st
+from oslo_versionedobjects import base, fields
+
+import strategies
+
+
+class Even(fields.FieldType):
+    @staticmethod
+    def coerce(obj, attr, value):
+        if value % 2:
+            raise ValueError("odd")
+        return value
+
+
+strategies.register_field_strategy(Even, st.just(3))
+
+
+@base.VersionedObjectRegistry.register
+class BadStratThing(base.VersionedObject):
+    VERSION = "1.0"
+    fields = {"even": fields.Field(Even())}
+
+
+@base.VersionedObjectRegistry.register
+class BadStratOther(base.VersionedObject):
+    VERSION = "1.0"
+    fields = {"even": fields.Field(Even())}
+"""
+    )
+    config = write_config(compat_pytester, objects="badstrat_objs")
+    result = compat_pytester.runpytest_subprocess(
+        *BASE, "--compat-config", str(config), "-k", "BadStrat and roundtrip"
+    )
+    assert result.ret == 2
+    out = result.stdout.str()
+    assert out.count("ovo-compat: bad input:") == 1, out
+    assert "which the field rejects" in out
+    assert "examples checked" not in out
