@@ -122,16 +122,21 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
-def _preflight(target: Target, command: str) -> bool:
+def _preflight(target: Target, command: str, json_out: TextIO | None = None) -> bool:
     """Run the pre-flight checks; print the problems as ``command``'s error; True when ok.
 
     ``run`` hands the result over to the plugin, which would otherwise check again.
+    With ``json_out`` the problems are also written there as JSON (``check --format json``).
     """
     from compat_tests.preflight import hand_over, preflight, render
 
     result = preflight(target)
     if command == "run":
         hand_over(result)
+    if result.problems and json_out is not None:
+        problems = [{"kind": p.kind, "message": p.message} for p in result.problems]
+        report = {"target": target.name, "ok": False, "problems": problems, "failures": []}
+        json_out.write(json.dumps(report, indent=2, sort_keys=True) + "\n")
     if result.problems:
         print(f"ovo-compat {command}: error: {render(result)}", file=sys.stderr)
     return result.ok
@@ -224,7 +229,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     from compat_tests.diff import apply_declared, object_failures
 
     target = _target(args)
-    if not _preflight(target, "check"):
+    if not _preflight(target, "check", out if args.format == "json" else None):
         return BAD_INPUT
     failures = apply_declared(object_failures(target) + _rpc_failures(target), target.exceptions)
     if args.format == "json":

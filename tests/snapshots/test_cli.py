@@ -185,6 +185,10 @@ def test_check_names_versions_of_the_window_that_were_never_recorded(
     assert status == 2
     assert "SnapNetwork: version(s) 1.0, 1.1, 1.2 inside the support window" in err
     assert "ovo-compat snapshot --infer-history" in err
+    status, out, _ = _run(capsys, "check", "--config", config, "--format", "json")
+    report = json.loads(out)
+    assert status == 2 and report["ok"] is False
+    assert [p["kind"] for p in report["problems"]] == ["history", "history"]
 
 
 def test_strategy_error_exits_2_like_other_bad_input(
