@@ -35,7 +35,9 @@ from oslo_serialization import jsonutils
 from compat_tests import pinning
 from compat_tests.errors import ConfigError
 from compat_tests.rpc.api import RpcApi
-from compat_tests.rpc.schema import describe_api, version_key
+from compat_tests.rpc.schema import describe_api
+from compat_tests.versions import compatible
+from compat_tests.window import support_window
 
 __all__ = [
     "Harness",
@@ -120,7 +122,7 @@ def too_new_objects(entity: Any, manifest: dict[str, str], where: str = "") -> T
     """The first object in ``entity`` that a node with ``manifest`` cannot read, or None."""
     for name, version, location in find_objects(entity, where):
         readable = manifest.get(name)
-        if readable is None or not _readable(readable, version):
+        if readable is None or not compatible(version, readable):
             return TooNewObject(name, version, readable, location)
     return None
 
@@ -247,9 +249,8 @@ class Harness(fixtures.Fixture):
 
     def caps(self, oldest: str) -> list[str]:
         """Caps to test: recorded versions from ``oldest`` on, plus the current version."""
-        versions = {v for v in self.history if version_key(v) >= version_key(oldest)}
-        versions.add(self.current["version"])
-        return sorted(versions, key=version_key)
+        current = self.current["version"]
+        return list(support_window(self.api.name, self.history, current, oldest).caps)
 
     def schema_at(self, version: str) -> dict[str, Any]:
         """The server schema as it was at ``version`` (recorded, or the current one)."""
@@ -425,11 +426,6 @@ def _old_method(api: str, version: str, method: str, params: dict[str, Any]) -> 
 
     endpoint_method.__name__ = method
     return endpoint_method
-
-
-def _readable(readable: str, version: str) -> bool:
-    have, want = version_key(readable), version_key(version)
-    return have[0] == want[0] and have[1] >= want[1]
 
 
 def _wire(value: Any) -> Any:

@@ -31,12 +31,13 @@ from compat_tests.rpc.harness import (
     TooNewObject,
     too_new_objects,
 )
-from compat_tests.rpc.schema import version_key
+from compat_tests.versions import compatible
 
 __all__ = ["check_pinned_call", "check_real_call", "check_signatures"]
 
 _REJECTS = {"NoSuchMethod", "OldServerRejects", "TypeError"}
 _TOO_NEW = {"TooNewObject", "IncompatibleObjectVersion"}
+_REJECTED_BY = {"old": "rpc.old-server-rejects", "new": "rpc.new-server-rejects"}
 
 
 def check_signatures(harness: Harness, cap: str) -> None:
@@ -109,7 +110,7 @@ def _after_reply(error: BaseException) -> bool:
 def _check_sent(harness: Harness, method: str, cap: str, outcome: Outcome) -> None:
     manifest = harness.schema_at(cap).get("objects") or {}
     for sent in outcome.sent:
-        if not _within(sent.version, cap):
+        if not compatible(sent.version, cap):
             _fail(
                 harness,
                 "rpc.cap-exceeded",
@@ -169,14 +170,14 @@ def _raise_error(
         code = "rpc.too-new-object" if side == "old" or server_side else "rpc.unreadable-result"
         advice = "backport objects to what the receiving node reads"
     elif isinstance(inner, OldServerRejects) or kind in _REJECTS:
-        code = f"rpc.{side}-server-rejects"
+        code = _REJECTED_BY[side]
         advice = (
             "the method or an argument did not exist at this version"
             if side == "old"
             else "keep old methods/arguments and give new parameters defaults"
         )
     elif server_side or isinstance(inner, RemoteError):
-        code, advice = f"rpc.{side}-server-rejects", "the server raised"
+        code, advice = _REJECTED_BY[side], "the server raised"
     else:
         code, advice = "rpc.client-error", "the client raised before or after sending"
     _fail(harness, code, method, cap, server, f"{advice} ({detail})")
@@ -186,11 +187,6 @@ def _kind(error: BaseException) -> str:
     if isinstance(error, RemoteError):
         return error.exc_type or "RemoteError"
     return type(error).__name__.removesuffix("_Remote")
-
-
-def _within(version: str, cap: str) -> bool:
-    have, want = version_key(cap), version_key(version)
-    return have[0] == want[0] and have[1] >= want[1]
 
 
 def _fail(
