@@ -39,7 +39,7 @@ from compat_tests.versions import parse
 __all__ = ["Preflight", "Problem", "hand_over", "known_codes", "preflight", "render", "take_over"]
 
 # Schema keys that say nothing about the wire form (compared when spotting trivial inference).
-_BOOKKEEPING = ("version", "fingerprint", "inferred", "provenance")
+_BOOKKEEPING = ("version", "fingerprint", "inferred", "recorded_from", "inferred_from")
 
 
 @dataclass(frozen=True)
