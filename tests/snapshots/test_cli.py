@@ -158,7 +158,9 @@ def test_an_older_release_recorded_after_a_newer_one_adds_its_versions(
 ) -> None:
     # Issue 9, problem 4: "VERSION 1.2 is older than the recorded 1.5 ...; versions only move
     # forward" refused recording an old release after a newer one.
-    config = str(_config(tmp_path, objects="tests.snapshots._infer_objs"))
+    # (the window starts at the working tree's version: only 1.2 is recorded below 1.5)
+    support = '[tool.ovo-compat.targets.t.support]\nSnapVolume = "1.2"\n'
+    config = str(_config(tmp_path, objects="tests.snapshots._infer_objs", extra=support))
     store = SnapshotStore(tmp_path / "snaps")
     store.record("SnapVolume", "1.5", {"version": "1.5", "fields": {}, "inferred": False})
     status, out, err = _run(capsys, "snapshot", "--config", config)
