@@ -34,7 +34,6 @@ from typing import Any
 
 from compat_tests.config import Target
 from compat_tests.errors import OvoCompatError
-from compat_tests.versions import parse
 
 __all__ = ["Preflight", "Problem", "hand_over", "known_codes", "preflight", "render", "take_over"]
 
@@ -242,7 +241,9 @@ def _check_window(
     target: Target, name: str, current: str, history: dict[str, Any], result: Preflight
 ) -> None:
     """Every version from the oldest supported one to the current one must be recorded."""
-    missing = [v for v in _window(target.oldest_supported(name), current) if v not in history]
+    from compat_tests.rpc.suite import window_gaps
+
+    missing = window_gaps(history, current, target.oldest_supported(name))
     if missing:
         result.problems.append(
             Problem(
@@ -280,14 +281,6 @@ def _record_advice(target: Target, name: str, version: str, *, inferable: bool =
         f"installed, run `{command}`; or, if {version} is no longer supported, raise "
         f'{_table(target, "support")} {name} = "<oldest supported version>"'
     )
-
-
-def _window(oldest: str, current: str) -> list[str]:
-    """The X.Y versions from ``oldest`` up to (excluding) ``current``, same major only."""
-    low, high = parse(oldest), parse(current)
-    if low[0] != high[0] or low >= high:
-        return []
-    return [f"{high[0]}.{minor}" for minor in range(low[1], high[1])]
 
 
 def _check_strategies(classes: list[type], result: Preflight) -> None:
@@ -329,6 +322,7 @@ def _check_strategies(classes: list[type], result: Preflight) -> None:
 def _check_rpc_coverage(target: Target, apis: list[Any], result: Preflight) -> None:
     """Every (API, cap) inside the support window needs a recorded RPC snapshot."""
     from compat_tests.rpc.schema import describe_api, load_history
+    from compat_tests.rpc.suite import window_gaps
 
     directory = target.snapshots / "rpc"
     for api in apis:
@@ -339,7 +333,7 @@ def _check_rpc_coverage(target: Target, apis: list[Any], result: Preflight) -> N
             result.problems.append(Problem("rpc", str(exc)))
             continue
         oldest = target.oldest_supported(api.name)
-        missing = [v for v in _window(oldest, current) if v not in history]
+        missing = window_gaps(history, current, oldest)
         if missing:
             result.problems.append(
                 Problem(
