@@ -2,12 +2,14 @@
 
 Exit status: 0 when everything is fine, 1 when a check fails (or a recorded
 version would be rewritten), 2 on bad input (configuration, snapshot files,
-imports, command line).
+imports, command line).  ``check`` and ``run`` start with the same pre-flight
+checks (`compat_tests.preflight`), so ``check`` fails whenever ``run`` cannot work.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 import warnings
@@ -83,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="ovo-compat",
         description="Rolling-upgrade compatibility tests for oslo.versionedobjects projects.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
@@ -143,6 +146,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ovo-compat")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def _preflight(target: Target, command: str, json_out: TextIO | None = None) -> bool:
+    """Run the pre-flight checks; print the problems as ``command``'s error; True when ok.
+
+    ``run`` hands the result over to the plugin, which would otherwise check again.
+    With ``json_out`` the problems are also written there as JSON (``check --format json``).
+    """
+    from compat_tests.preflight import hand_over, preflight, render
+
+    result = preflight(target)
+    if command == "run":
+        hand_over(result)
+    if result.problems and json_out is not None:
+        problems = [{"kind": p.kind, "message": p.message} for p in result.problems]
+        report = {"target": target.name, "ok": False, "problems": problems, "failures": []}
+        json_out.write(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    if result.problems:
+        print(f"ovo-compat {command}: error: {render(result)}", file=sys.stderr)
+    return result.ok
+
+
 def _target(args: argparse.Namespace) -> Target:
     return load_target(args.config, args.target)
 
@@ -184,6 +216,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     from compat_tests.diff import apply_declared, object_failures
 
     target = _target(args)
+    if not _preflight(target, "check", out if args.format == "json" else None):
+        return BAD_INPUT
     failures = apply_declared(object_failures(target) + _rpc_failures(target), target.exceptions)
     if args.format == "json":
         report = {
@@ -229,17 +263,45 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     import pytest
 
     config = str(args.config or find_config())
-    name = args.target or load_target(config).name
+    target = load_target(config, args.target)
+    if not _preflight(target, "run"):
+        return BAD_INPUT
     extra = list(args.pytest_args)
-    pytest_args = ["--pyargs", "compat_tests", "--compat-config", config, "--compat-target", name]
+    pytest_args = ["--pyargs", "compat_tests", "--compat-config", config]
+    pytest_args += ["--compat-target", target.name]
     pytest_args += QUIET_PYTEST_ARGS
     if args.report:
         report = Path(args.report)
         pytest_args += ["--junitxml", str(report / "junit.xml"), "--compat-report", str(report)]
-    if _parallel(extra) and not any(a == "--dist" or a.startswith("--dist=") for a in extra):
-        # One worker per class, so that a class's shared runs happen once (compat_tests.cases).
-        pytest_args += ["--dist", "loadgroup"]
-    return int(pytest.main([*pytest_args, *extra]))
+    if _parallel(extra):
+        if importlib.util.find_spec("xdist") is None:
+            print(
+                "ovo-compat run: notice: pytest-xdist is not installed, running in one process "
+                "(pip install pytest-xdist for -n)",
+                file=out,
+            )
+            extra = _without_workers(extra)
+        elif not any(a == "--dist" or a.startswith("--dist=") for a in extra):
+            # One worker per class, so that a class's shared runs happen once (cases).
+            pytest_args += ["--dist", "loadgroup"]
+    try:
+        return int(pytest.main([*pytest_args, *extra]))
+    finally:
+        from compat_tests.preflight import take_over
+
+        take_over(target)  # not left for a later run in this process
+
+
+def _without_workers(args: Sequence[str]) -> list[str]:
+    """``args`` without pytest-xdist's ``-n N`` / ``--numprocesses`` / ``--dist`` options."""
+    kept: list[str] = []
+    items = iter(args)
+    for arg in items:
+        if arg in ("-n", "--numprocesses", "--dist"):
+            next(items, None)
+        elif not _parallel([arg]) and not arg.startswith("--dist="):
+            kept.append(arg)
+    return kept
 
 
 def _parallel(args: Sequence[str]) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -112,12 +113,32 @@ def _where(target: Target, key: str) -> str:
 def _import(target: Target, name: str, key: str) -> ModuleType:
     try:
         return importlib.import_module(name)
-    except Exception as exc:
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
+            raise DiscoveryError(_failed_import(target, name, key, exc)) from exc
         raise DiscoveryError(
             f"{_where(target, key)}: cannot import module {name!r} "
             f"({type(exc).__name__}: {exc}). Fix the module name in {key!r} or make the module "
             "importable (is the project installed in this environment?)"
         ) from exc
+    except Exception as exc:
+        raise DiscoveryError(_failed_import(target, name, key, exc)) from exc
+
+
+def _failed_import(target: Target, name: str, key: str, exc: BaseException) -> str:
+    """The module exists but raised while importing: name the file, line and exception."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        place = f"{exc.filename}, line {exc.lineno}"
+    else:
+        frames = traceback.extract_tb(exc.__traceback__)
+        # the deepest frame in the project's own files, else the deepest outside importlib
+        outside = [f for f in frames if "importlib" not in f.filename] or frames
+        ours = [f for f in outside if f.filename.startswith(str(target.root))] or outside
+        place = f"{ours[-1].filename}, line {ours[-1].lineno}" if ours else "unknown location"
+    return (
+        f"{_where(target, key)}: importing module {name!r} failed at {place}: "
+        f"{type(exc).__name__}: {exc}. Fix the error there (the module name is right)"
+    )
 
 
 def _import_tree(target: Target, name: str) -> ModuleType:

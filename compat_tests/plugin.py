@@ -1,12 +1,16 @@
 """The ovo-compat pytest plugin.
 
-Registers the Hypothesis profiles (so ``--hypothesis-profile ci`` works everywhere)
-and loads the default one when none is chosen on the command line.
+Inert unless asked: without ``--compat-config FILE`` or ``--compat-target NAME`` it
+registers no Hypothesis profile, loads none, imports nothing beyond this module and
+collects nothing, so installing ovo-compat changes no other project's test run.
 
-With ``--compat-config FILE`` and/or ``--compat-target NAME`` it also turns the
-configured target into tests (``pytest --pyargs compat_tests``): the generic test
-modules of this package ask `run_context` for the shared state.  Without those
-options the plugin is inert: the generic modules are not even collected.
+With one of those options it turns the configured target into tests (``pytest
+--pyargs compat_tests``): it registers ovo-compat's Hypothesis profiles (`profiles`),
+loads the default one unless ``--hypothesis-profile`` chose one, prints the target,
+configuration file and profile in the pytest header, and runs the pre-flight checks
+(`compat_tests.preflight`, the same as ``ovo-compat check``): bad input stops the run
+there with one message and exit status 2.  The generic test modules of this package
+ask `run_context` for the shared state.
 
 Every object test of a class carries ``pytest.mark.xdist_group(<class name>)``: the
 class's pair cases are decided by shared runs (`compat_tests.cases`), which a process
@@ -28,18 +32,23 @@ from typing import Any
 
 import pytest
 
-from compat_tests import profiles
 from compat_tests.config import Target, load_target
 from compat_tests.errors import ConfigError, OvoCompatError
 
-profiles.register_profiles()
-
+#: exit status of a run stopped by bad input, the same as ``ovo-compat check``'s
+BAD_INPUT = 2
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _TARGET_KEY = pytest.StashKey["Target | None"]()
 _CONTEXT_KEY = pytest.StashKey["RunContext"]()
 _STALE_KEY = pytest.StashKey[list]()
 _USAGE_KEY = pytest.StashKey["tuple[set[int], set[int]]"]()
 _STATS_KEY = pytest.StashKey["RunStats"]()
+_PROFILE_KEY = pytest.StashKey[str]()
+_PREFLIGHT_KEY = pytest.StashKey[Any]()
+_DESELECTED_KEY = pytest.StashKey[int]()
+_BAD_INPUT_KEY = pytest.StashKey[bool]()
+# Starts the report of bad input met while a test ran (survives pytest-xdist's transport).
+_BAD_INPUT_MARK = "ovo-compat: bad input:"
 # The class name in an object test's node id: ``...::test_object[Port[1.4->1.2]-backport]``.
 _CASE_CLASS = re.compile(r"::test_object\[([^\[\]@]+)\[")
 # Bad input, reported as a one-paragraph message rather than a traceback.
@@ -118,8 +127,9 @@ def record_rpc_case(config: pytest.Config, api: str, method: str, examples: int)
     )
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """Add ``--compat-config`` and ``--compat-target``."""
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Add ``--compat-config`` and ``--compat-target`` (and the inert pre-flight hook)."""
+    pluginmanager.register(_Preflight(), "ovo-compat-preflight")
     group = parser.getgroup("ovo-compat", "oslo.versionedobjects compatibility suite")
     group.addoption(
         "--compat-config",
@@ -134,17 +144,62 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     _add_report_options(group)
 
 
+def is_active(config: pytest.Config) -> bool:
+    """True when an ovo-compat option was given: only then does the plugin do anything."""
+    return bool(
+        config.getoption("compat_config", default=None)
+        or config.getoption("compat_target", default=None)
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before Hypothesis's plugin loads --hypothesis-profile
 def pytest_configure(config: pytest.Config) -> None:
-    """Load the profile named by the environment unless ``--hypothesis-profile`` chose one."""
-    if config.getoption("hypothesis_profile", default=None) is None:
-        profiles.load_profile()
+    """When active: profiles, xdist marker and target (`_Preflight` checks it); else nothing."""
+    if not is_active(config):
+        return
+    from compat_tests import profiles
+
+    profiles.register_profiles()
+    chosen = config.getoption("hypothesis_profile", default=None)
+    config.stash[_PROFILE_KEY] = chosen or profiles.load_profile()
     if not config.pluginmanager.hasplugin("xdist"):  # --strict-markers must accept the marks
         config.addinivalue_line(
             "markers", "xdist_group(name): run the tests of one group on one xdist worker"
         )
-    target = configured_target(config)  # a bad configuration is a usage error before collection
+    try:
+        target = configured_target(config)
+    except pytest.UsageError:
+        return  # `_Preflight` stops the run with the message
     if target is not None:
         _register_reporting(config, target)
+
+
+class _Preflight:
+    """Runs the pre-flight checks once every other plugin is configured (pytester too)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        """Stop a run that cannot work before collection (never on xdist workers)."""
+        if not is_active(config) or hasattr(config, "workerinput"):
+            return
+        try:
+            target = configured_target(config)
+        except pytest.UsageError as exc:
+            stop(str(exc))
+        if target is None:
+            return
+        from compat_tests.preflight import preflight, render, take_over
+
+        # ``ovo-compat run`` has just checked the same target in this process.
+        result = take_over(target) or preflight(target)
+        config.stash[_PREFLIGHT_KEY] = result
+        if result.problems:
+            stop(render(result))
+
+
+def stop(message: str) -> None:
+    """Stop the run on bad input: one message, no traceback, no summary, exit status 2."""
+    pytest.exit(f"ovo-compat: error: {message}", returncode=BAD_INPUT)
 
 
 def configured_target(config: pytest.Config) -> Target | None:
@@ -277,8 +332,25 @@ def pytest_runtest_makereport(
     report = yield
     if call.excinfo is not None and _is_bad_input(call.excinfo.value):
         exc = call.excinfo.value
-        report.longrepr = f"ovo-compat: {item.nodeid}: {type(exc).__name__}: {exc}"
+        report.longrepr = f"{_BAD_INPUT_MARK} {item.nodeid}: {type(exc).__name__}: {exc}"
     return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Bad input met while a test ran stops the run there (no repeat per case), exit 2."""
+    if report.failed and str(report.longrepr).startswith(_BAD_INPUT_MARK):
+        session = _SESSION.get("current")
+        if session is not None:
+            session.config.stash[_BAD_INPUT_KEY] = True
+            session.shouldstop = "ovo-compat: bad input (above) stops the run; fix it and rerun"
+
+
+_SESSION: dict[str, pytest.Session] = {}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Remember the session, so that `pytest_runtest_logreport` can stop it."""
+    _SESSION["current"] = session
 
 
 def _without_group(item: pytest.Item) -> str:
@@ -309,6 +381,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if hasattr(config, "workeroutput"):  # an xdist worker: the controller decides
         config.workeroutput["ovo_compat_usage"] = [sorted(usage[0]), sorted(usage[1])]
         config.workeroutput["ovo_compat_stats"] = stats.as_dict()
+        config.workeroutput["ovo_compat_deselected"] = config.stash.get(_DESELECTED_KEY, 0)
         return
     target = configured_target(config)
     if target is None:
@@ -321,6 +394,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # exception describes; a randomized run reports a stale declaration without failing.
     if stale and _deterministic() and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if config.stash.get(_BAD_INPUT_KEY, False):
+        session.exitstatus = BAD_INPUT
 
 
 def _deterministic() -> bool:
@@ -335,6 +410,9 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     workeroutput = getattr(node, "workeroutput", {})
     if "ovo_compat_stats" in workeroutput:
         run_stats(node.config).add(workeroutput["ovo_compat_stats"])
+    # every worker collects (and deselects) the same tests
+    deselected = workeroutput.get("ovo_compat_deselected", 0)
+    node.config.stash[_DESELECTED_KEY] = max(node.config.stash.get(_DESELECTED_KEY, 0), deselected)
     output = workeroutput.get("ovo_compat_usage")
     if output:
         usage = _usage(node.config)
@@ -354,8 +432,13 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     (Findings, the matrix and the versions below the support window are reported by
     `compat_tests.report`.)
     """
+    if config.stash.get(_BAD_INPUT_KEY, False):
+        return  # the bad input is the message; counts of a stopped run would mislead
     if configured_target(config) is not None:
-        terminalreporter.write_line(run_stats(config).render())
+        terminalreporter.write_line(run_stats(config).render() + _not_checked(config))
+        inferred = _inferred_note(config)
+        if inferred:
+            terminalreporter.write_line(inferred)
     stale = config.stash.get(_STALE_KEY, [])
     if stale:
         from compat_tests.report import render_stale
@@ -367,6 +450,47 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
                 "(not failing the run: this Hypothesis profile is randomized, so the input a "
                 "declaration describes may just not have come up; the ci profile enforces it)"
             )
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    """Count the deselected generic tests: the summary says a partial run is partial."""
+    chosen = [i for i in items if i.path is not None and i.path.parent == _PACKAGE_DIR]
+    if chosen:
+        config = chosen[0].config
+        config.stash[_DESELECTED_KEY] = config.stash.get(_DESELECTED_KEY, 0) + len(chosen)
+
+
+def _not_checked(config: pytest.Config) -> str:
+    """What the run did not check, and why, for the counts line."""
+    preflight = config.stash.get(_PREFLIGHT_KEY, None)
+    parts = []
+    if preflight is not None:
+        below = sum(len(v) for v in preflight.below.values())
+        if below:
+            parts.append(f"{below} version(s) below the support window")
+    declared = len(_usage(config)[0])
+    if declared:
+        parts.append(f"{declared} declared exception(s) excused failures")
+    deselected = config.stash.get(_DESELECTED_KEY, 0)
+    if deselected:
+        parts.append(f"{deselected} test(s) deselected")
+    text = "; not checked: " + (", ".join(parts) if parts else "nothing")
+    if preflight is not None and preflight.inferred:
+        count = sum(len(v) for v in preflight.inferred.values())
+        text += f"; {count} version(s) checked against inferred history"
+    return text
+
+
+def _inferred_note(config: pytest.Config) -> str:
+    """Which versions the run checked against schemas inferred from backport code."""
+    preflight = config.stash.get(_PREFLIGHT_KEY, None)
+    if preflight is None or not preflight.inferred:
+        return ""
+    listed = "; ".join(f"{n} {', '.join(v)}" for n, v in sorted(preflight.inferred.items()))
+    return (
+        "ovo-compat: inferred history (derived from backport code, not recorded from a "
+        f"release; record the release to replace it): {listed}"
+    )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -438,7 +562,9 @@ def header_info(config: pytest.Config, target: Target) -> dict[str, Any]:
         seed_text = str(seed)
     else:
         seed_text = "random (Hypothesis prints a reproduction seed with each failure)"
-    profile = config.getoption("hypothesis_profile", default=None) or profiles.default_profile()
+    profile = config.stash.get(_PROFILE_KEY, None) or config.getoption(
+        "hypothesis_profile", default=None
+    )
     return {
         "target": target.name,
         "config": str(target.config_path),
@@ -449,7 +575,7 @@ def header_info(config: pytest.Config, target: Target) -> dict[str, Any]:
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     """The header lines of ovo-compat (one function: other header lines are added here)."""
-    target = configured_target(config)
+    target = configured_target(config) if is_active(config) else None
     if target is None:
         return []
     info = header_info(config, target)

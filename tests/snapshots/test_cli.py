@@ -22,6 +22,14 @@ def _config(tmp_path: Path, objects: str = "tests.snapshots._objs", extra: str =
     return path
 
 
+# Only the current versions are recorded by a plain `snapshot`: the window starts there.
+CURRENT_ONLY = """
+[tool.ovo-compat.targets.t.support]
+SnapNetwork = "1.3"
+SnapSegment = "1.1"
+"""
+
+
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
     status = cli.main(list(argv))
     captured = capsys.readouterr()
@@ -29,7 +37,7 @@ def _run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_snapshot_then_check_passes(tmp_path: Path, capsys) -> None:
-    config = str(_config(tmp_path))
+    config = str(_config(tmp_path, extra=CURRENT_ONLY))
     status, out, _ = _run(capsys, "snapshot", "--config", config)
     assert status == 0
     assert "recorded SnapNetwork 1.3" in out and "recorded SnapSegment 1.1" in out
@@ -56,7 +64,7 @@ def test_check_without_snapshots_fails_in_text_and_json(tmp_path: Path, capsys) 
 
 
 def test_changed_recorded_schema_is_refused_and_reported(tmp_path: Path, capsys) -> None:
-    config = str(_config(tmp_path))
+    config = str(_config(tmp_path, extra=CURRENT_ONLY))
     assert _run(capsys, "snapshot", "--config", config)[0] == 0
     path = tmp_path / "snaps" / "SnapSegment.json"
     data = json.loads(path.read_text())
@@ -151,7 +159,9 @@ def test_an_older_release_recorded_after_a_newer_one_adds_its_versions(
 ) -> None:
     # Issue 9, problem 4: "VERSION 1.2 is older than the recorded 1.5 ...; versions only move
     # forward" refused recording an old release after a newer one.
-    config = str(_config(tmp_path, objects="tests.snapshots._infer_objs"))
+    # (the window starts at the working tree's version: only 1.2 is recorded below 1.5)
+    support = '[tool.ovo-compat.targets.t.support]\nSnapVolume = "1.2"\n'
+    config = str(_config(tmp_path, objects="tests.snapshots._infer_objs", extra=support))
     store = SnapshotStore(tmp_path / "snaps")
     store.record("SnapVolume", "1.5", {"version": "1.5", "fields": {}, "inferred": False})
     status, out, err = _run(capsys, "snapshot", "--config", config)
@@ -164,9 +174,8 @@ def test_an_older_release_recorded_after_a_newer_one_adds_its_versions(
 
 
 def test_rpc_apis_are_recorded_and_checked_too(tmp_path: Path, capsys) -> None:
-    # the window is the one version recorded here (a cap without a snapshot fails `check`)
-    window = '[tool.ovo-compat.targets.t.support]\nSecurityGroupAgentAPI = "1.3"\n'
-    config = str(_config(tmp_path, extra='rpc = ["tests.sample.rpc:SAMPLE_RPC"]\n' + window))
+    support = CURRENT_ONLY + 'SecurityGroupAgentAPI = "1.3"\n'
+    config = str(_config(tmp_path, extra='rpc = ["tests.sample.rpc:SAMPLE_RPC"]\n' + support))
     status, out, err = _run(capsys, "snapshot", "--config", config)
     assert status == 0, err
     assert "recorded RPC API SecurityGroupAgentAPI" in out
@@ -175,6 +184,21 @@ def test_rpc_apis_are_recorded_and_checked_too(tmp_path: Path, capsys) -> None:
     (tmp_path / "snaps" / "rpc" / "SecurityGroupAgentAPI.json").unlink()
     status, out, _ = _run(capsys, "check", "--config", config)
     assert status == 1 and "[rpc.snapshot-missing] SecurityGroupAgentAPI" in out
+
+
+def test_check_names_versions_of_the_window_that_were_never_recorded(
+    tmp_path: Path, capsys
+) -> None:
+    config = str(_config(tmp_path))  # support default 1.0, only 1.3 and 1.1 recorded
+    assert _run(capsys, "snapshot", "--config", config)[0] == 0
+    status, _, err = _run(capsys, "check", "--config", config)
+    assert status == 2
+    assert "SnapNetwork: version(s) 1.0, 1.1, 1.2 inside the support window" in err
+    assert "ovo-compat snapshot --infer-history" in err
+    status, out, _ = _run(capsys, "check", "--config", config, "--format", "json")
+    report = json.loads(out)
+    assert status == 2 and report["ok"] is False
+    assert [p["kind"] for p in report["problems"]] == ["history", "history"]
 
 
 def test_strategy_error_exits_2_like_other_bad_input(

@@ -34,6 +34,8 @@ def test_sample_target_passes_with_readable_ids(compat_pytester: pytest.Pytester
     assert result.ret == pytest.ExitCode.OK
     out = result.stdout.str()
     assert outcomes["passed"] >= 67
+    # a full run says what it excused, and nothing below the window or deselected
+    assert "; not checked: 1 declared exception(s) excused failures\n" in out
     # A progress line (a slow machine) makes pytest repeat the node id it interrupted.
     assert len(set(re.findall(r"::test_object\[(.+)\] PASSED", out))) == 66
     for case_id in (
@@ -58,6 +60,8 @@ def test_versions_below_the_support_window_are_skipped_visibly(
     assert "Port: versions below the support window not checked (oldest supported 1.2" in out
     assert "below the support window (not checked): " in out
     assert "Port 1.0, 1.1" in out and "Subnet 1.0, 1.1" in out
+    assert re.search(r"; not checked: \d+ version\(s\) below the support window", out)
+    assert "test(s) deselected" in out  # -k made it a partial run
 
 
 _STALE = """
@@ -118,12 +122,16 @@ def test_failure_shows_counterexample_code_location_and_reproduction(
     assert "reproduce: pytest" in out and "--compat-target sample" in out
 
 
-def test_bad_config_is_a_usage_error(compat_pytester: pytest.Pytester) -> None:
+def test_bad_config_stops_the_run_once_with_exit_status_2(
+    compat_pytester: pytest.Pytester,
+) -> None:
     config = compat_pytester.path / "bad.toml"
     config.write_text("[tool.ovo-compat.targets.x]\nobjects = 3\n")
     result = compat_pytester.runpytest_subprocess(*BASE, "--compat-config", str(config))
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    assert "'objects' must be a list of strings" in result.stderr.str()
+    assert result.ret == 2  # the same as `ovo-compat check`
+    err = result.stderr.str()
+    assert err.count("'objects' must be a list of strings") == 1
+    assert "Traceback" not in err and "examples checked" not in result.stdout.str()
 
 
 _SUMMARY = re.compile(
@@ -176,14 +184,14 @@ class NoStratThing(base.VersionedObject):
 """
     )
     config = write_config(compat_pytester, objects="nostrat_objs")
-    result = compat_pytester.runpytest_subprocess(
-        *BASE, "--compat-config", str(config), "-k", "NoStratThing and roundtrip"
-    )
-    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result = compat_pytester.runpytest_subprocess(*BASE, "--compat-config", str(config))
+    assert result.ret == 2  # stopped before collection, like `ovo-compat check`
+    err = result.stderr.str()
+    assert err.count("no Hypothesis strategy for field type Weird") == 1
+    assert "needed by 1 field(s): NoStratThing.weird" in err
+    assert "strategies.register_field_strategy(nostrat_objs.Weird" in err
     out = result.stdout.str()
-    assert "NoStrategyError: No Hypothesis strategy for field NoStratThing.weird" in out
-    assert "strategies.register_field_strategy(nostrat_objs.Weird" in out
-    assert "Traceback" not in out and "raise " not in out
+    assert "Traceback" not in err + out and "examples checked" not in out
 
 
 def test_stale_declaration_is_reported_without_failing_a_randomized_run(
@@ -210,3 +218,101 @@ def test_loading_the_plugin_imports_neither_ovo_nor_oslo_messaging() -> None:
     code += "'oslo_versionedobjects', 'strategies') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+_UNRELATED = """
+from hypothesis import given, settings, strategies as st
+from hypothesis.errors import InvalidArgument
+import pytest
+import sys
+
+
+def test_hypothesis_defaults():
+    current = settings.default
+    assert current.max_examples == 100  # ovo-compat's ci profile has 25
+    for name in ("thorough", "bench"):
+        with pytest.raises(InvalidArgument):
+            settings.get_profile(name)  # ovo-compat registered nothing
+    assert "compat_tests.profiles" not in sys.modules
+
+
+@given(st.integers())
+def test_runs(x):
+    assert isinstance(x, int)
+"""
+
+
+def test_unconfigured_project_keeps_hypothesis_defaults_even_under_ci(
+    compat_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.delenv("OVO_COMPAT_PROFILE", raising=False)
+    compat_pytester.makepyfile(test_unrelated=_UNRELATED)
+    result = compat_pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    assert "ovo-compat: target" not in result.stdout.str()
+
+
+def test_header_names_target_config_and_profile(compat_pytester: pytest.Pytester) -> None:
+    config = write_config(compat_pytester)
+    result = compat_pytester.runpytest_subprocess(
+        *BASE, "--compat-config", str(config), "--collect-only", "-k", "Subnet"
+    )
+    result.stdout.fnmatch_lines(
+        [f"ovo-compat: target sample ({config}), profile ci, seed derandomized*"]
+    )
+
+
+def test_loading_the_plugin_imports_no_hypothesis_profile_module() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, compat_tests.plugin; print('compat_tests.profiles' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_bad_input_met_while_running_stops_the_run_once(
+    compat_pytester: pytest.Pytester,
+) -> None:
+    # A registered strategy that draws values its field rejects: found only by drawing.
+    compat_pytester.makepyfile(
+        badstrat_objs="""
+from hypothesis import strategies as st
+from oslo_versionedobjects import base, fields
+
+import strategies
+
+
+class Even(fields.FieldType):
+    @staticmethod
+    def coerce(obj, attr, value):
+        if value % 2:
+            raise ValueError("odd")
+        return value
+
+
+strategies.register_field_strategy(Even, st.just(3))
+
+
+@base.VersionedObjectRegistry.register
+class BadStratThing(base.VersionedObject):
+    VERSION = "1.0"
+    fields = {"even": fields.Field(Even())}
+
+
+@base.VersionedObjectRegistry.register
+class BadStratOther(base.VersionedObject):
+    VERSION = "1.0"
+    fields = {"even": fields.Field(Even())}
+"""
+    )
+    config = write_config(compat_pytester, objects="badstrat_objs")
+    result = compat_pytester.runpytest_subprocess(
+        *BASE, "--compat-config", str(config), "-k", "BadStrat and roundtrip"
+    )
+    assert result.ret == 2
+    out = result.stdout.str()
+    assert out.count("ovo-compat: bad input:") == 1, out
+    assert "which the field rejects" in out
+    assert "examples checked" not in out
