@@ -56,6 +56,7 @@ _TARGET_KEYS = {
     "rpc": "list of 'module:attribute' naming compat_tests.RpcApi descriptions",
     "exceptions": "array of tables: known incompatibilities, each with a reason",
     "transforms": "array of tables: fields whose backport deliberately changes the value",
+    "db": "table: the database stage (alembic history, models, data migrations; docs/db.rst)",
 }
 _EXCEPTION_KEYS = {"object", "code", "versions", "field", "reason"}
 _TRANSFORM_KEYS = {"object", "field", "versions", "reason"}
@@ -113,6 +114,7 @@ class Target:
     rpc: tuple[str, ...] = ()
     exceptions: tuple[DeclaredException, ...] = ()
     transforms: tuple[DeclaredException, ...] = ()
+    db: Any = None  # compat_tests.db.config.DbConfig
 
     @property
     def root(self) -> Path:
@@ -228,7 +230,17 @@ def _parse_target(path: Path, name: str, raw: Any) -> Target:
         rpc=_string_list(where, "rpc", raw.get("rpc", []), _REF_RE, "'module:attribute'"),
         exceptions=_declarations(where, "exceptions", raw.get("exceptions", []), _EXCEPTION_KEYS),
         transforms=_declarations(where, "transforms", raw.get("transforms", []), _TRANSFORM_KEYS),
+        db=_db_table(where, path.parent, raw.get("db")),
     )
+
+
+def _db_table(where: str, root: Path, raw: Any) -> Any:
+    # The DB stage parses its own table (compat_tests.db.config); imported only when present.
+    if raw is None:
+        return None
+    from compat_tests.db.config import parse_db
+
+    return parse_db(where, root, raw)
 
 
 def _string_list(

@@ -5,10 +5,14 @@
   strategy for a ``FieldType`` class and its subclasses;
 * :func:`objects` / :func:`primitives` -- instances (or their primitives) of an OVO class
   at any version, with random subsets of optional fields set and bounded-depth children;
+* :func:`rows` / :func:`datasets` -- rows of a SQLAlchemy ``Table`` (types, lengths,
+  nullability, enums, defaults, unique and foreign keys honoured); need SQLAlchemy;
 * :class:`NoStrategyError` -- a field type has no strategy (names the call that fixes it).
 
-This package depends on Hypothesis and oslo.versionedobjects only.
+This package depends on Hypothesis and oslo.versionedobjects only (SQLAlchemy for rows).
 """
+
+from typing import Any
 
 from strategies._errors import NoStrategyError, ObjectResolutionError, StrategyError
 from strategies._objects import objects, primitives
@@ -19,9 +23,20 @@ __all__ = [
     "NoStrategyError",
     "ObjectResolutionError",
     "StrategyError",
+    "datasets",
     "field_values",
     "objects",
     "primitives",
     "register_field_strategy",
+    "rows",
     "temporary_field_strategy",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The row strategies import SQLAlchemy (the db extra): only when asked for.
+    if name in ("rows", "datasets", "column_values"):
+        from strategies import _rows
+
+        return getattr(_rows, name)
+    raise AttributeError(f"module 'strategies' has no attribute {name!r}")
