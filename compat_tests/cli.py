@@ -101,6 +101,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     check = command("check", _check, "diff the current classes against the snapshots")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    db = command("db", _db, "run the database checks (expand/contract, rows, data migrations)")
+    db.add_argument("--url", action="append", help="server URL to check on (repeatable)")
+    db.add_argument("--format", choices=("text", "json"), default="text")
     run = command("run", _run, "run the compatibility test suite with pytest")
     run.add_argument(
         "pytest_args",
@@ -213,6 +216,12 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         else:
             print(f"ok: every class of target {target.name!r} matches its snapshots", file=out)
     return FAILED if failures else OK
+
+
+def _db(args: argparse.Namespace, out: TextIO) -> int:
+    from compat_tests.db.report import run_db
+
+    return run_db(_target(args), args.url, args.format, out)
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:

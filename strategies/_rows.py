@@ -180,7 +180,7 @@ def datasets(
                 rows(
                     table,
                     parents=result,
-                    min_size=max(min_size, 2) if table.name in needed else min_size,
+                    min_size=max(min_size, 3) if table.name in needed else min_size,
                     max_size=max_size,
                     required=needed.get(table.name, ()),
                 )

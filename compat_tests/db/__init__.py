@@ -7,7 +7,6 @@ undeclared findings (plus stale declarations), declared ones, and notes.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +68,15 @@ def _hooks(target: Target) -> Any:
     )
 
 
+def _contract_pending(db: Any, url: str, resolve: Any) -> bool:
+    from alembic.script import ScriptDirectory
+
+    from compat_tests.db.migrate import alembic_config, pending_revisions
+
+    script = ScriptDirectory.from_config(alembic_config(db, url, resolve))
+    return bool(pending_revisions(script, db.previous, db.contract))
+
+
 def _examples() -> int:
     from hypothesis import settings
 
@@ -82,13 +90,13 @@ def check_target(
     urls: tuple[str, ...] | None = None,
     scenarios: tuple[str, ...] = SCENARIOS,
     progress: Any = None,
+    examples: int | None = None,
 ) -> DbResult:
-    """Run the DB scenarios of ``target`` on every server URL; declarations applied."""
-    from hypothesis import HealthCheck, Phase, given, settings
-    from hypothesis import strategies as st
+    """Run the DB scenarios of ``target`` on every server URL; declarations applied.
 
-    from compat_tests.db.checks import Scenario
-    from compat_tests.db.databases import backend_name, fresh_database, safe_url
+    ``examples``: generated datasets per scenario and URL (default: from the profile).
+    """
+    from compat_tests.db.databases import backend_name
     from compat_tests.db.declarations import apply_declarations
     from compat_tests.errors import ConfigError
 
@@ -98,47 +106,68 @@ def check_target(
             f"{target.config_path}: target {target.name!r} has no [tool.ovo-compat.targets."
             f"{target.name}.db] table; see docs/db.rst"
         )
-    importlib.import_module("compat_tests.db.databases")
     hooks = _hooks(target)
     result = DbResult()
-    seen: set[tuple] = set()
-    all_findings: list[Finding] = []
+    found: dict[tuple, Finding] = {}
     for url in urls or db.server_urls():
         backend = backend_name(url)
         for name in scenarios:
-
-            @settings(
-                max_examples=_examples(),
-                phases=[Phase.generate],
-                database=None,
-                deadline=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(st.data())
-            def run(data: Any) -> None:
-                with fresh_database(url, name) as engine:
-                    scenario = Scenario(db, hooks, engine, data.draw)
-                    getattr(scenario, name)()
-                for finding in scenario.findings:
-                    key = (
-                        finding.rule,
-                        finding.revision,
-                        finding.line,
-                        finding.table,
-                        finding.column,
-                        backend,
-                    )
-                    if key not in seen:
-                        seen.add(key)
-                        finding.details["database"] = safe_url(url)
-                        all_findings.append(finding)
-                for note in scenario.notes:
-                    text = f"{backend}: {note}"
-                    if text not in result.notes:
-                        result.notes.append(text)
-
+            if name == "gate" and not _contract_pending(db, url, hooks.resolve):
+                result.notes.append(
+                    f"{backend}: gate: no contract revision after the previous release's head"
+                )
+                continue
             if progress is not None:
                 progress(f"{backend}: {name}")
-            run()
-    result.findings, result.declared = apply_declarations(all_findings, db.exceptions)
+            _run_scenario(db, hooks, url, name, examples or _examples(), found, result.notes)
+    result.findings, result.declared = apply_declarations(found.values(), db.exceptions)
     return result
+
+
+def _run_scenario(
+    db: Any,
+    hooks: Any,
+    url: str,
+    name: str,
+    examples: int,
+    found: dict[tuple, Finding],
+    notes: list[str],
+) -> None:
+    """Run scenario ``name`` once per generated dataset, each on a fresh database."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
+
+    from compat_tests.db.checks import Scenario
+    from compat_tests.db.databases import backend_name, fresh_database, safe_url
+
+    backend = backend_name(url)
+
+    @settings(
+        max_examples=examples,
+        phases=[Phase.generate],
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(st.data())
+    def run(data: Any) -> None:
+        with fresh_database(url, name) as engine:
+            scenario = Scenario(db, hooks, engine, data.draw)
+            getattr(scenario, name)()
+        for finding in scenario.findings:
+            key = (
+                finding.rule,
+                finding.revision,
+                finding.line,
+                finding.table,
+                finding.column,
+                backend,
+            )
+            if key not in found:
+                finding.details["database"] = safe_url(url)
+                found[key] = finding
+        for note in scenario.notes:
+            if f"{backend}: {note}" not in notes:
+                notes.append(f"{backend}: {note}")
+
+    run()

@@ -66,15 +66,39 @@ def _split(text: str, sep: str) -> Iterator[str]:
 
 
 def classify(
-    sql: str, phase: str, existing: ExistingLookup, table_exists: TableExists
+    sql: str,
+    phase: str,
+    existing: ExistingLookup,
+    table_exists: TableExists,
+    primary_key: Callable[[str], set[str]] | None = None,
 ) -> list[Violation]:
-    """The phase-rule violations of one statement run in ``phase`` (expand/contract)."""
+    """The phase-rule violations of one statement run in ``phase`` (expand/contract).
+
+    ``primary_key(table)`` (lower-case column names) lets a unique constraint that
+    contains the whole primary key pass: existing rows cannot violate it.
+    """
     if not _DDL_START.match(sql):
         return []
     text = " ".join(sql.split())
     if phase == "contract":
         return list(_contract(text))
-    return list(_expand(text, existing, table_exists))
+    found = list(_expand(text, existing, table_exists))
+    if primary_key is not None:
+        found = [v for v in found if not _covers_primary_key(v, text, primary_key)]
+    return found
+
+
+def _covers_primary_key(v: Violation, text: str, primary_key: Callable[[str], set[str]]) -> bool:
+    if v.rule != "db.expand.constraint-on-existing-rows" or "FOREIGN KEY" in text.upper():
+        return False
+    m = re.search(
+        r"UNIQUE\s*(?:INDEX\s+\S+\s*)?(?:\w+\s+)?\(([^)]*)\)|\bON\s+\S+\s*\(([^)]*)\)", text, re.I
+    )
+    if not m:
+        return False
+    columns = {c.strip().strip('`"').lower() for c in (m[1] or m[2]).split(",")}
+    pk = primary_key(v.table)
+    return bool(pk) and pk <= columns
 
 
 def _contract(text: str) -> Iterator[Violation]:

@@ -31,7 +31,7 @@ _COLUMN_RE = re.compile(r"^[A-Za-z_]\w*\.[A-Za-z_]\w*$")
 _KEYS = {
     "script_location": "alembic script directory, relative to the config file or 'package:dir'",
     "version_locations": "directories of revision scripts, relative to the config file",
-    "alembic_config": "'module:callable(url) -> alembic.config.Config' (instead of script_location)",
+    "alembic_config": "'module:callable(url) -> alembic Config' (instead of script_location)",
     "expand": "label of the expand branch (default 'expand')",
     "contract": "label of the contract branch (default 'contract')",
     "previous": "revisions at the previous release's head (list; the upgrade starts there)",

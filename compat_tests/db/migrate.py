@@ -77,7 +77,8 @@ class Migrations:
     def __init__(self, db: DbConfig, engine: Engine, resolve: Callable[[str], Any]) -> None:
         self.db = db
         self.engine = engine
-        self.config = self._config(resolve)
+        url = engine.url.render_as_string(hide_password=False)
+        self.config = alembic_config(db, url, resolve)
         self.script = ScriptDirectory.from_config(self.config)
         self._paths = {
             str(Path(s.path).resolve()): s.revision for s in self.script.walk_revisions()
@@ -86,30 +87,6 @@ class Migrations:
         self._last: tuple[str, str, int] | None = None
         self.last_findings: list[Finding] = []
         sa.event.listen(engine, "before_cursor_execute", self._before)
-
-    def _config(self, resolve: Callable[[str], Any]) -> Config:
-        url = self.engine.url.render_as_string(hide_password=False)
-        if self.db.alembic_config:
-            config = resolve(self.db.alembic_config)(url)
-            if not isinstance(config, Config):
-                raise ConfigError(
-                    f"{self.db.where}: alembic_config {self.db.alembic_config} returned "
-                    f"{type(config).__name__}, not an alembic.config.Config"
-                )
-            return config
-        config = Config()
-        location = self.db.script_location or ""
-        if ":" not in location:
-            path = (self.db.root / location).resolve()
-            if not (path / "env.py").is_file():
-                raise ConfigError(f"{self.db.where}: script_location {path} has no env.py")
-            location = str(path)
-        config.set_main_option("script_location", location)
-        if self.db.version_locations:
-            paths = [str((self.db.root / p).resolve()) for p in self.db.version_locations]
-            config.set_main_option("version_locations", " ".join(paths))
-        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-        return config
 
     def pending(self, heads: tuple[str, ...], branch: str) -> list[str]:
         """Revisions of ``branch`` not yet applied once ``heads`` are (oldest first)."""
@@ -217,6 +194,17 @@ class Migrations:
         return lookup
 
     @staticmethod
+    def _primary_key(conn: Connection) -> Callable[[str], set[str]]:
+        def lookup(table: str) -> set[str]:
+            try:
+                pk = sa.inspect(conn).get_pk_constraint(table)
+            except sa.exc.NoSuchTableError:
+                return set()
+            return {c.lower() for c in pk.get("constrained_columns") or ()}
+
+        return lookup
+
+    @staticmethod
     def _table_exists(conn: Connection, created: set[str]) -> Callable[[str], bool]:
         def exists(table: str) -> bool:
             return table.lower() not in created and sa.inspect(conn).has_table(table)
@@ -255,6 +243,40 @@ class Migrations:
     @staticmethod
     def _finding(v: Violation, revision: str, file: str, line: int, sql: str) -> Finding:
         return Finding(v.rule, v.detail, revision, file, line, v.table, v.column, {"sql": sql})
+
+
+def alembic_config(db: DbConfig, url: str, resolve: Callable[[str], Any]) -> Config:
+    """The target's alembic Config for database ``url``."""
+    if db.alembic_config:
+        config = resolve(db.alembic_config)(url)
+        if not isinstance(config, Config):
+            raise ConfigError(
+                f"{db.where}: alembic_config {db.alembic_config} returned "
+                f"{type(config).__name__}, not an alembic.config.Config"
+            )
+        return config
+    config = Config()
+    location = db.script_location or ""
+    if ":" not in location:
+        path = (db.root / location).resolve()
+        if not (path / "env.py").is_file():
+            raise ConfigError(f"{db.where}: script_location {path} has no env.py")
+        location = str(path)
+    config.set_main_option("script_location", location)
+    if db.version_locations:
+        paths = [str((db.root / p).resolve()) for p in db.version_locations]
+        config.set_main_option("version_locations", " ".join(paths))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def pending_revisions(script: ScriptDirectory, heads: tuple[str, ...], branch: str) -> list[str]:
+    """Revisions of ``branch`` not applied once ``heads`` are (oldest first)."""
+    done: set[str] = set()
+    for head in heads:
+        done |= {s.revision for s in script.iterate_revisions(head, "base")}
+    branch_revs = [s.revision for s in script.iterate_revisions(f"{branch}@head", "base")]
+    return [r for r in reversed(branch_revs) if r not in done]
 
 
 def _dropped_columns(conn: Connection, sql: str) -> list[tuple[str, str]]:
