@@ -14,7 +14,7 @@ is measured: every dropped column's non-empty values are counted.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,7 +73,7 @@ class Scenario:
         }
         generated = self.draw(
             datasets(
-                tables.values(), min_size=1, max_size=self.db.max_rows, required=self.db.required
+                tables.values(), min_size=2, max_size=self.db.max_rows, required=self.db.required
             )
         )
         if self.hooks.primitives is not None:
@@ -195,10 +195,14 @@ class Scenario:
         late: Mapping[str, list[Row]],
     ) -> None:
         """The previous release's INSERTs and UPDATEs, with its column lists, after expand."""
+        now = sa.MetaData()
+        now.reflect(self.engine, only=self._existing_tables(n for n in late if late[n]))
         for table in sa.sql.ddl.sort_tables(tables.values()):
             rows = late.get(table.name)
             if not rows:
                 continue
+            if table.name in now.tables:
+                self._null_probes(table, now.tables[table.name], rows[0])
             try:
                 with self.engine.begin() as conn:
                     _insert(conn, table, rows)
@@ -214,6 +218,34 @@ class Scenario:
                 continue
             written.setdefault(table.name, []).extend(self._read(table, rows))
             self._old_update(table, written[table.name], rows[0])
+
+    def _existing_tables(self, names: Iterable[str]) -> list[str]:
+        present = set(sa.inspect(self.engine).get_table_names())
+        return [n for n in names if n in present]
+
+    def _null_probes(self, old: sa.Table, new: sa.Table, row: Row) -> None:
+        """NULL where the previous release allowed it and expand now forbids it (rolled back)."""
+        for column in old.columns:
+            if not column.nullable or column.name not in new.c or new.c[column.name].nullable:
+                continue
+            conn = self.engine.connect()
+            try:
+                with conn.begin() as tx:
+                    conn.execute(old.insert(), {**row, column.name: None})
+                    tx.rollback()
+            except sa.exc.DBAPIError as exc:
+                self.findings.append(
+                    Finding(
+                        "db.old-code.write",
+                        f"the previous release's INSERT into {old.name} with "
+                        f"{column.name}=NULL (its schema allows it) fails after expand: "
+                        f"{_short(exc)}",
+                        table=old.name,
+                        column=column.name,
+                    )
+                )
+            finally:
+                conn.close()
 
     def _old_update(self, table: sa.Table, rows: list[Row], donor: Row) -> None:
         pk = [c.name for c in table.primary_key.columns]
@@ -423,7 +455,7 @@ class Scenario:
     def _dump(self, tables: Mapping[str, sa.Table]) -> dict[str, dict[tuple, dict[str, Any]]]:
         """Every row of ``tables`` as it is now, keyed by primary key (or by position)."""
         meta = sa.MetaData()
-        meta.reflect(self.engine, only=list(tables))
+        meta.reflect(self.engine, only=self._existing_tables(tables))
         out: dict[str, dict[tuple, dict[str, Any]]] = {}
         with self.engine.connect() as conn:
             for name, table in meta.tables.items():
@@ -445,7 +477,17 @@ class Scenario:
             for move in self.db.moves:
                 s_table, s_col = move.source.split(".")
                 d_table, d_col = move.dest.split(".")
-                dest = meta.tables[d_table]
+                dest = meta.tables.get(d_table)
+                if dest is None or d_col not in dest.c:
+                    lost.append(
+                        Finding(
+                            "db.data-migration.loses-value",
+                            f"{move.dest}, where {move.source} moves to, does not exist",
+                            table=s_table,
+                            column=s_col,
+                        )
+                    )
+                    continue
                 pk = [c.name for c in dest.primary_key.columns]
                 stored = {
                     tuple(_plain(r[c]) for c in pk): r

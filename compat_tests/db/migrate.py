@@ -153,6 +153,7 @@ class Migrations:
                     watch["phase"],
                     self._existing(conn),
                     self._table_exists(conn, watch["created"]),
+                    self._primary_key(conn),
                 ):
                     watch["out"].append(self._finding(v, revision, file, line, sql))
                 if watch["measure"]:

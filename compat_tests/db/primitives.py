@@ -66,10 +66,22 @@ class PrimitiveChecker:
         """Findings for every stored primitive that does not match or cannot be read."""
         findings: list[Finding] = []
         for spec in self.columns:
-            table = sa.Table(spec.table, sa.MetaData(), autoload_with=engine)
+            try:
+                table = sa.Table(spec.table, sa.MetaData(), autoload_with=engine)
+                with engine.connect() as conn:
+                    rows = list(conn.execute(sa.select(table)).mappings())
+            except (sa.exc.NoSuchTableError, sa.exc.DBAPIError) as exc:
+                findings.append(
+                    Finding(
+                        "db.primitive.unreadable",
+                        f"{stage}: the stored {spec.object} primitives "
+                        f"cannot be read: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}",
+                        table=spec.table,
+                        column=spec.column,
+                    )
+                )
+                continue
             pk = [c.name for c in table.primary_key.columns]
-            with engine.connect() as conn:
-                rows = list(conn.execute(sa.select(table)).mappings())
             for row in rows:
                 if row[spec.column] is None:
                     continue

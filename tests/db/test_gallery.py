@@ -49,6 +49,17 @@ def test_correct_sample_is_clean(url):
             "vnic_type",
             11,
         ),
+        ("narrow_type", "db.expand.type-narrowing", "b_narrow", "ports", "name", 12),
+        ("tighten_null", "db.expand.nullability", "b_tighten", "ports", "mtu", 12),
+        ("rename_table", "db.expand.rename", "b_rename_table", "port_cache", None, 10),
+        (
+            "contract_creates",
+            "db.contract.create",
+            "b_contract_creates",
+            "networks",
+            "dns_domain",
+            11,
+        ),
     ],
 )
 def test_expand_rule_names_the_culprit(url, bug, rule, revision, table, column, line):
@@ -58,7 +69,14 @@ def test_expand_rule_names_the_culprit(url, bug, rule, revision, table, column, 
     assert (finding.revision, finding.table, finding.column) == (revision, table, column)
     assert finding.file.endswith(f"bugs/{bug}/{revision}.py")
     assert finding.line == line
-    assert revision in finding.render() and f"{table}.{column}" in finding.render()
+    assert revision in finding.render() and table in finding.render()
+    assert column is None or f"{table}.{column}" in finding.render()
+
+
+def test_old_writer_of_null_breaks_on_tightened_column(url):
+    findings = _findings(variant(version_locations=_with_bug("tighten_null")), url)
+    finding = _one(findings, "db.old-code.write")
+    assert (finding.table, finding.column) == ("ports", "mtu")
 
 
 def test_rename_breaks_the_old_reader_too(url):
