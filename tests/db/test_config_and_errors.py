@@ -86,7 +86,7 @@ def test_bad_db_tables_are_named(tmp_path, body, message):
 
 def test_missing_env_py_is_named(tmp_path):
     target = variant(script_location="tests/nowhere", version_locations=())
-    with pytest.raises(ConfigError, match="has no env.py"):
+    with pytest.raises(ConfigError, match=r"has no env\.py"):
         check_target(target, urls=(PG,), scenarios=("gate",))
 
 
