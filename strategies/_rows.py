@@ -30,6 +30,8 @@ _INT_BOUNDS = {"SMALLINT": 2**15 - 1, "TINYINT": 127, "MEDIUMINT": 2**23 - 1}
 def column_values(column: sa.Column, *, key: bool = False) -> st.SearchStrategy[Any]:
     """Valid non-NULL values of ``column``'s type (``key``: plain ASCII for unique keys)."""
     kind = column.type
+    while isinstance(kind, sa.TypeDecorator):  # e.g. a project's TruncatedDateTime
+        kind = kind.impl_instance
     name = type(kind).__name__.upper()
     if isinstance(kind, sa.Enum) and kind.enums:
         return st.sampled_from(list(kind.enums))
@@ -50,7 +52,7 @@ def column_values(column: sa.Column, *, key: bool = False) -> st.SearchStrategy[
         return st.integers(-(10**6), 10**6).map(float)
     if isinstance(kind, sa.DateTime):
         return st.datetimes(datetime.datetime(1971, 1, 1), datetime.datetime(2037, 12, 31)).map(
-            lambda d: d.replace(microsecond=0)
+            _whole_seconds
         )
     if isinstance(kind, sa.Date):
         return st.dates(datetime.date(1971, 1, 1), datetime.date(2037, 12, 31))
@@ -78,6 +80,23 @@ def _unique_sets(table: sa.Table) -> list[tuple[str, ...]]:
     return [s for s in sets if s]
 
 
+def _whole_seconds(value: datetime.datetime) -> datetime.datetime:
+    return value.replace(microsecond=0)  # MySQL DATETIME keeps no fraction by default
+
+
+class _UniqueKey:
+    """``unique_by`` key of one unique column set (a class: Hypothesis reprs lambdas slowly)."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        self.columns = columns
+
+    def __call__(self, row: Row) -> tuple:
+        return tuple(_norm(row.get(c)) for c in self.columns)
+
+    def __repr__(self) -> str:
+        return f"unique{self.columns}"
+
+
 def _norm(value: Any) -> Any:
     if value is None:
         return object()  # NULLs never collide in a unique constraint
@@ -86,6 +105,43 @@ def _norm(value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
     return value
+
+
+_CACHE: dict[tuple[int, frozenset[str]], tuple[sa.Table, dict[str, Any]]] = {}
+
+
+def _column_strategies(table: sa.Table, required: frozenset[str]) -> dict[str, Any]:
+    """Value strategy per column (built once per table: rows() is called per draw)."""
+    cached = _CACHE.get((id(table), required))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    keys = {c for s in _unique_sets(table) for c in s}
+    result = {}
+    for column in table.columns:
+        base = column_values(column, key=column.name in keys)
+        nullable = column.nullable and not column.primary_key and column.name not in required
+        result[column.name] = st.none() | base if nullable else base
+    _CACHE[(id(table), required)] = (table, result)
+    return result
+
+
+@st.composite
+def _row(
+    draw: Any,
+    columns: dict[str, st.SearchStrategy[Any]],
+    fk_parts: tuple[tuple[list[str], st.SearchStrategy[Any]], ...],
+    omittable: tuple[str, ...],
+) -> Row:
+    """One row: every column drawn, foreign keys from a parent, some defaults left out."""
+    row = {name: draw(strategy) for name, strategy in columns.items()}
+    for local, strategy in fk_parts:
+        values = draw(strategy)
+        for position, name in enumerate(local):
+            row[name] = None if values is None else values[position]
+    for name in omittable:
+        if draw(st.booleans()):
+            del row[name]
+    return row
 
 
 def rows(
@@ -120,13 +176,11 @@ def rows(
         options += [tuple(p.get(r) for r in remote) for p in candidates]
         fk_parts.append((local, st.sampled_from(options)))
 
-    def value(column: sa.Column) -> st.SearchStrategy[Any]:
-        base = column_values(column, key=column.name in keys)
-        if column.nullable and not column.primary_key and column.name not in required:
-            return st.none() | base
-        return base
-
-    columns = {c.name: value(c) for c in table.columns if c.name not in fk_columns}
+    columns = {
+        name: strategy
+        for name, strategy in _column_strategies(table, frozenset(required)).items()
+        if name not in fk_columns
+    }
     omittable = {
         c.name
         for c in table.columns
@@ -135,22 +189,9 @@ def rows(
         and c.name not in required
     }
 
-    @st.composite
-    def one(draw: Any) -> Row:
-        row = {name: draw(strategy) for name, strategy in columns.items()}
-        for local, strategy in fk_parts:
-            values = draw(strategy)
-            for position, name in enumerate(local):
-                row[name] = None if values is None else values[position]
-        for name in sorted(omittable):
-            if name not in keys and draw(st.booleans()):
-                del row[name]
-        return row
-
-    unique_by = tuple(
-        (lambda r, cols=cols: tuple(_norm(r.get(c)) for c in cols)) for cols in _unique_sets(table)
-    )
-    return st.lists(one(), min_size=min_size, max_size=max_size, unique_by=unique_by or None)
+    one = _row(columns, tuple(fk_parts), tuple(sorted(omittable - keys)))
+    unique_by = tuple(_UniqueKey(cols) for cols in _unique_sets(table))
+    return st.lists(one, min_size=min_size, max_size=max_size, unique_by=unique_by or None)
 
 
 def datasets(

@@ -42,14 +42,16 @@ def _hooks(target: Target) -> Any:
     def resolve(ref: str, key: str = "db", expected: str = "importable") -> Any:
         return resolve_ref(target, key, ref, expected)
 
-    metadata = resolve(db.metadata, "db.metadata", "a sqlalchemy MetaData") if db.metadata else None
+    metadata = (
+        resolve(db.metadata, "db: metadata", "a sqlalchemy MetaData") if db.metadata else None
+    )
     if metadata is not None and hasattr(metadata, "metadata") and not hasattr(metadata, "tables"):
         metadata = metadata.metadata  # a declarative base
     migrations = [
-        (ref, resolve(ref, "db.data_migrations", "a function (context, max_count)"))
+        (ref, resolve(ref, "db: data_migrations", "a function (context, max_count)"))
         for ref in db.data_migrations
     ]
-    context = resolve(db.context, "db.context", "a callable(engine)") if db.context else None
+    context = resolve(db.context, "db: context", "a callable(engine)") if db.context else None
     primitives = None
     if db.primitives:
         from compat_tests.db.primitives import PrimitiveChecker
@@ -60,8 +62,8 @@ def _hooks(target: Target) -> Any:
         metadata=metadata,
         data_migrations=migrations,
         make_context=context or (lambda engine: engine),
-        pending=resolve(db.pending, "db.pending", "a callable(context)") if db.pending else None,
-        value_check=resolve(db.value_check, "db.value_check", "a callable")
+        pending=resolve(db.pending, "db: pending", "a callable(context)") if db.pending else None,
+        value_check=resolve(db.value_check, "db: value_check", "a callable")
         if db.value_check
         else None,
         primitives=primitives,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compat_tests.declarations import DeclaredException
 from compat_tests.errors import ConfigError
 
 __all__ = ["DEFAULT_URLS", "URLS_ENV", "DbConfig", "DbDeclaration", "Move", "StoredPrimitive"]
@@ -73,15 +74,52 @@ class StoredPrimitive:
 
 
 @dataclass(frozen=True)
-class DbDeclaration:
-    """A known, explained DB finding; it must keep firing or the run fails (stale)."""
+class DbDeclaration(DeclaredException):
+    """A known, explained DB finding; it must keep firing or the run fails (stale).
 
-    rule: str
-    reason: str
-    revision: str = "*"
-    table: str = "*"
-    column: str = "*"
-    where: str = ""
+    The project-wide `DeclaredException` with DB coordinates: ``object`` is the table,
+    ``code`` the rule, ``field`` the column and ``versions`` ``*->REVISION``.
+    """
+
+    @classmethod
+    def of(
+        cls,
+        rule: str,
+        reason: str,
+        revision: str = "*",
+        table: str = "*",
+        column: str = "*",
+        where: str = "",
+    ) -> DbDeclaration:
+        """The declaration of ``rule`` at ``revision``, ``table``, ``column`` (``*``: any)."""
+        return cls(
+            object=table,
+            reason=reason,
+            versions=f"*->{revision}",
+            field=None if column == "*" else column,
+            where=where,
+            code=rule,
+        )
+
+    @property
+    def rule(self) -> str:
+        """The declared rule (failure code)."""
+        return self.code
+
+    @property
+    def revision(self) -> str:
+        """The declared revision, or ``*``."""
+        return self.pair[1]
+
+    @property
+    def table(self) -> str:
+        """The declared table, or ``*``."""
+        return self.object
+
+    @property
+    def column(self) -> str:
+        """The declared column, or ``*``."""
+        return self.field or "*"
 
 
 @dataclass(frozen=True)
@@ -181,7 +219,7 @@ def parse_db(where: str, root: Path, raw: Any) -> DbConfig | None:
             )
         ),
         exceptions=tuple(
-            DbDeclaration(
+            DbDeclaration.of(
                 rule=t["rule"],
                 reason=t["reason"],
                 revision=t.get("revision", "*"),

@@ -23,6 +23,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
+from compat_tests import codes
 from compat_tests.db.classify import Existing, Violation, classify, split_statements
 from compat_tests.db.config import DbConfig
 from compat_tests.errors import ConfigError
@@ -52,6 +53,9 @@ class Finding:
     table: str | None = None
     column: str | None = None
     details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        codes.get(self.rule)  # only registered codes (compat_tests.codes)
 
     @property
     def location(self) -> str:

@@ -1,70 +1,20 @@
-"""The database stage's rules and failure codes, registered in one table.
+"""The database stage's rules: the ``db`` family of the failure-code registry.
 
-A rule has a stable ID (also its failure code), a severity and a purpose; every
-finding of the stage carries one of these IDs, and declared exceptions name them.
-When the project-wide registry lands this table moves there unchanged.
+Every finding of the stage carries one of these codes (`compat_tests.codes`, where
+they are registered with the check raising them and the one-line fix); declared
+exceptions name them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from compat_tests import codes
 
-__all__ = ["RULES", "Rule", "rule"]
+__all__ = ["RULES", "rule"]
 
-
-@dataclass(frozen=True)
-class Rule:
-    """One check: ``id`` is the failure code, ``severity`` ``error`` or ``warning``."""
-
-    id: str
-    severity: str
-    purpose: str
+#: code -> `compat_tests.codes.Code` of every DB rule, in registration order.
+RULES: dict[str, codes.Code] = {c.name: c for c in codes.codes_matching("db")}
 
 
-_TABLE = (
-    # Phase rules, checked on every statement a migration sends.
-    ("db.expand.drop", "error", "expand drops a table, column, index or constraint"),
-    ("db.expand.rename", "error", "expand renames a table or column (old code loses it)"),
-    ("db.expand.type-narrowing", "error", "expand narrows a column type or length"),
-    ("db.expand.nullability", "error", "expand makes an existing column NOT NULL"),
-    (
-        "db.expand.not-null-without-default",
-        "error",
-        "expand adds a NOT NULL column without a server default to an existing table",
-    ),
-    (
-        "db.expand.constraint-on-existing-rows",
-        "error",
-        "expand adds a unique or foreign key constraint over existing rows (declare its check)",
-    ),
-    ("db.expand.delete", "error", "expand deletes rows (data old code still reads)"),
-    ("db.expand.fails", "error", "expand fails on rows the previous release accepted"),
-    ("db.contract.create", "error", "contract creates a table, column, index or constraint"),
-    # Old code against the new schema.
-    ("db.old-code.write", "error", "the previous release's INSERT/UPDATE fails after expand"),
-    ("db.old-code.read", "error", "the previous release's SELECT fails or reads other values"),
-    ("db.current-code.read", "error", "the current models cannot read a row written before"),
-    # Online data migrations.
-    ("db.data-migration.crash", "error", "a data migration raises"),
-    ("db.data-migration.contract", "error", "a data migration breaks (found, done) rules"),
-    ("db.data-migration.diverges", "error", "a data migration does not converge in its bound"),
-    ("db.data-migration.not-idempotent", "error", "a second pass finds or changes rows"),
-    ("db.data-migration.loses-value", "error", "a migrated value is not at its new place"),
-    # Contract phase.
-    ("db.contract.destroys-data", "error", "contract runs with rows unmigrated and drops values"),
-    ("db.contract.pending-check", "error", "the project's pending check disagrees with the rows"),
-    ("db.contract.fails", "error", "contract fails after every data migration ran"),
-    ("db.contract.unreadable", "error", "a value is not readable after contract"),
-    # Stored OVO primitives.
-    ("db.primitive.version-mismatch", "error", "a stored primitive's data is not its version's"),
-    ("db.primitive.unreadable", "error", "a node cannot read a stored primitive"),
-    # Declarations.
-    ("db.declaration.stale", "error", "a declared DB exception no longer fires"),
-)
-
-RULES: dict[str, Rule] = {rid: Rule(rid, sev, purpose) for rid, sev, purpose in _TABLE}
-
-
-def rule(rule_id: str) -> Rule:
-    """The registered rule ``rule_id`` (a ``KeyError`` here is a bug in ovo-compat)."""
-    return RULES[rule_id]
+def rule(rule_id: str) -> codes.Code:
+    """The registered DB rule ``rule_id``."""
+    return codes.get(rule_id)

@@ -92,8 +92,8 @@ def test_missing_env_py_is_named(tmp_path):
 
 def test_declarations_cover_and_go_stale():
     finding = Finding("db.expand.drop", "drops", "r1", "f.py", 3, "ports", "mtu")
-    used = DbDeclaration("db.expand.drop", "why", revision="r1", table="ports", column="mtu")
-    stale = DbDeclaration("db.expand.rename", "why not", where="x.exceptions[1]")
+    used = DbDeclaration.of("db.expand.drop", "why", revision="r1", table="ports", column="mtu")
+    stale = DbDeclaration.of("db.expand.rename", "why not", where="x.exceptions[1]")
     open_, covered = apply_declarations([finding], [used, stale])
     assert covered == [finding]
     assert [f.rule for f in open_] == ["db.declaration.stale"]
@@ -105,10 +105,10 @@ def test_declared_drop_passes_on_a_real_database():
 
     bug = "tests/sample_db/bugs/drop_in_expand"
     declared = (
-        DbDeclaration(
+        DbDeclaration.of(
             "db.expand.drop", "seeded", revision="b_drop_mtu", table="ports", column="mtu"
         ),
-        DbDeclaration("db.old-code.read", "seeded", table="ports"),
+        DbDeclaration.of("db.old-code.read", "seeded", table="ports"),
     )
     target = variant(version_locations=(BASE, EXPAND2, CONTRACT2, bug), exceptions=declared)
     result = check_target(target, urls=(PG,), scenarios=("rolling",), examples=1)
