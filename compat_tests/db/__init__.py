@@ -111,7 +111,8 @@ def check_target(
     hooks = _hooks(target)
     result = DbResult()
     found: dict[tuple, Finding] = {}
-    for url in urls or db.server_urls():
+    checked = urls or db.server_urls()
+    for url in checked:
         backend = backend_name(url)
         for name in scenarios:
             if name == "gate" and not _contract_pending(db, url, hooks.resolve):
@@ -122,7 +123,9 @@ def check_target(
             if progress is not None:
                 progress(f"{backend}: {name}")
             _run_scenario(db, hooks, url, name, examples or _examples(), found, result.notes)
-    result.findings, result.declared = apply_declarations(found.values(), db.exceptions)
+    result.findings, result.declared = apply_declarations(
+        found.values(), db.exceptions, {backend_name(u) for u in checked}
+    )
     return result
 
 
@@ -167,6 +170,7 @@ def _run_scenario(
             )
             if key not in found:
                 finding.details["database"] = safe_url(url)
+                finding.details["backend"] = backend
                 found[key] = finding
         for note in scenario.notes:
             if f"{backend}: {note}" not in notes:

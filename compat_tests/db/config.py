@@ -48,11 +48,11 @@ _KEYS = {
     "value_check": "'module:callable(connection, rows) -> list[str]' problems after migration",
     "urls": "server URLs to check on (default: the local PostgreSQL and MariaDB)",
     "primitives": "array of tables {table, column, object, old_version}: stored OVO primitives",
-    "exceptions": "array of tables {rule, revision, table, column, reason}: declared findings",
+    "exceptions": "array of tables {rule, revision, table, column, database, reason}",
 }
 _MOVE_KEYS = {"from", "to"}
 _PRIMITIVE_KEYS = {"table", "column", "object", "old_version"}
-_DECLARATION_KEYS = {"rule", "revision", "table", "column", "reason"}
+_DECLARATION_KEYS = {"rule", "revision", "table", "column", "reason", "database"}
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,11 @@ class DbDeclaration(DeclaredException):
     """A known, explained DB finding; it must keep firing or the run fails (stale).
 
     The project-wide `DeclaredException` with DB coordinates: ``object`` is the table,
-    ``code`` the rule, ``field`` the column and ``versions`` ``*->REVISION``.
+    ``code`` the rule, ``field`` the column and ``versions`` ``*->REVISION``;
+    ``database`` (``postgresql``, ``mysql`` or ``*``) limits it to one backend.
     """
+
+    database: str = "*"
 
     @classmethod
     def of(
@@ -90,6 +93,7 @@ class DbDeclaration(DeclaredException):
         table: str = "*",
         column: str = "*",
         where: str = "",
+        database: str = "*",
     ) -> DbDeclaration:
         """The declaration of ``rule`` at ``revision``, ``table``, ``column`` (``*``: any)."""
         return cls(
@@ -99,6 +103,7 @@ class DbDeclaration(DeclaredException):
             field=None if column == "*" else column,
             where=where,
             code=rule,
+            database=database,
         )
 
     @property
@@ -226,6 +231,7 @@ def parse_db(where: str, root: Path, raw: Any) -> DbConfig | None:
                 table=t.get("table", "*"),
                 column=t.get("column", "*"),
                 where=f"{here}.exceptions[{i}]",
+                database=_backend(f"{here}.exceptions[{i}]", t.get("database", "*")),
             )
             for i, t in enumerate(
                 _tables(
@@ -238,6 +244,12 @@ def parse_db(where: str, root: Path, raw: Any) -> DbConfig | None:
             )
         ),
     )
+
+
+def _backend(where: str, value: str) -> str:
+    if value not in ("*", "postgresql", "mysql"):
+        raise ConfigError(f"{where}: 'database' must be 'postgresql' or 'mysql', got {value!r}")
+    return value
 
 
 def _str(where: str, key: str, value: Any) -> str | None:

@@ -134,3 +134,28 @@ def test_primitive_left_with_wrong_version(url):
     finding = _one(_findings(variant(data_migrations=refs), url), "db.primitive.version-mismatch")
     assert (finding.table, finding.column) == ("port_cache", "primitive")
     assert "declares version 1.0" in finding.message and "binding_host" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("function", "rule", "text"),
+    [
+        ("crashes_when_rows_pending", "db.data-migration.crash", "TypeError"),
+        ("returns_garbage", "db.data-migration.contract", "0 <= done <= found"),
+    ],
+)
+def test_data_migration_crash_and_contract(url, function, rule, text):
+    ref = f"tests.sample_db.broken:{function}"
+    finding = _one(_findings(variant(data_migrations=(ref,)), url), rule)
+    assert function in finding.message and text in finding.message
+
+
+def test_pending_check_that_ignores_the_rows(url):
+    target = variant(pending="tests.sample_db.broken:nothing_pending")
+    finding = _one(_findings(target, url, ("gate",)), "db.contract.pending-check")
+    assert "wait for a data migration" in finding.message
+
+
+def test_current_models_that_the_schema_lacks(url):
+    target = variant(metadata="tests.sample_db.broken_models:metadata")
+    finding = _one(_findings(target, url), "db.current-code.read")
+    assert finding.table == "ports" and "vnic_type" in finding.message

@@ -76,3 +76,33 @@ def wrong_primitive_version(engine, max_count):
             )
     n = min(len(todo), max_count)
     return n, n
+
+
+def _mark(engine, port_ids):
+    with engine.begin() as conn:
+        for port_id in port_ids:
+            conn.execute(
+                _ports.update().where(_ports.c.id == port_id).values(binding_host=_ports.c.host)
+            )
+
+
+def crashes_when_rows_pending(engine, max_count):
+    """The Glance class: the helper is called with the wrong arguments, only when rows wait."""
+    with engine.connect() as conn:
+        ids = (
+            conn.execute(sa.select(_ports.c.id).where(_UNMIGRATED).limit(max_count)).scalars().all()
+        )
+    if ids:
+        _mark(ids)  # missing the engine argument
+    return len(ids), len(ids)
+
+
+def nothing_pending(engine):
+    """A pending check that never looks at the rows."""
+    return False
+
+
+def returns_garbage(engine, max_count):
+    """Breaks the (found, done) contract: done > found."""
+    migrate_binding_host(engine, max_count)
+    return 0, max_count
