@@ -64,9 +64,9 @@ def fresh_database(server_url: str, label: str) -> Iterator[Engine]:
     impl = BackendImpl.impl(backend_name(server_url))
     ident = f"ovo_compat_{label}_{uuid.uuid4().hex[:10]}"
     impl.create_named_database(admin, ident)
-    engine = sa.create_engine(
-        impl.provisioned_database_url(make_url(server_url), ident), poolclass=NullPool
-    )
+    # A pooled engine: the checks open many short connections; dispose() closes them all
+    # before the database is dropped.
+    engine = sa.create_engine(impl.provisioned_database_url(make_url(server_url), ident))
     try:
         yield engine
     finally:
