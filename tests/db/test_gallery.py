@@ -58,6 +58,7 @@ def test_correct_sample_is_clean(url):
             11,
         ),
         ("narrow_type", "db.expand.type-narrowing", "b_narrow", "ports", "name", 12),
+        ("delete_in_expand", "db.expand.delete", "b_delete", "port_cache", None, 10),
         ("tighten_null", "db.expand.nullability", "b_tighten", "ports", "mtu", 12),
         ("rename_table", "db.expand.rename", "b_rename_table", "port_cache", None, 10),
         (
@@ -167,3 +168,13 @@ def test_current_models_that_the_schema_lacks(url):
     target = variant(metadata="tests.sample_db.broken_models:metadata")
     finding = _one(_findings(target, url), "db.current-code.read")
     assert finding.table == "ports" and "vnic_type" in finding.message
+
+
+def test_primitive_bumped_past_what_old_nodes_read(url):
+    refs = (
+        "tests.sample_db.data_migrations:migrate_binding_host",
+        "tests.sample_db.broken:bumps_primitives_past_old_nodes",
+    )
+    finding = _one(_findings(variant(data_migrations=refs), url), "db.primitive.unreadable")
+    assert (finding.table, finding.column) == ("port_cache", "primitive")
+    assert "version 1.4" in finding.message and "previous release (1.3)" in finding.message

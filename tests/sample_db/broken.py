@@ -106,3 +106,17 @@ def returns_garbage(engine, max_count):
     """Breaks the (found, done) contract: done > found."""
     migrate_binding_host(engine, max_count)
     return 0, max_count
+
+
+def bumps_primitives_past_old_nodes(engine, max_count):
+    """Rewrites stored Port primitives to 1.4, which the release 1 nodes (1.3) cannot read."""
+    with engine.begin() as conn:
+        rows = conn.execute(sa.select(_cache.c.id, _cache.c.primitive).order_by(_cache.c.id))
+        todo = [(i, json.loads(t)) for i, t in rows]
+        todo = [(i, p) for i, p in todo if p["versioned_object.version"] != "1.4"][:max_count]
+        for row_id, primitive in todo:
+            primitive["versioned_object.version"] = "1.4"
+            conn.execute(
+                _cache.update().where(_cache.c.id == row_id).values(primitive=json.dumps(primitive))
+            )
+    return len(todo), len(todo)
