@@ -84,6 +84,7 @@ def test_bad_db_tables_are_named(tmp_path, body, message):
     assert message in str(info.value) and "[tool.ovo-compat.targets.t].db" in str(info.value)
 
 
+@pytest.mark.db
 def test_missing_env_py_is_named(tmp_path):
     target = variant(script_location="tests/nowhere", version_locations=())
     with pytest.raises(ConfigError, match=r"has no env\.py"):
@@ -100,6 +101,7 @@ def test_declarations_cover_and_go_stale():
     assert "x.exceptions[1]" in open_[0].message and "why not" in open_[0].message
 
 
+@pytest.mark.db
 def test_declared_drop_passes_on_a_real_database():
     from tests.db.conftest import BASE, CONTRACT2, EXPAND2
 
@@ -116,6 +118,7 @@ def test_declared_drop_passes_on_a_real_database():
     assert [f.rule for f in result.findings if f.rule.startswith("db.expand")] == []
 
 
+@pytest.mark.db
 def test_cli_json_report_of_the_clean_sample(capsys):
     status = main(["db", "--target", "sample", "--url", PG, "--format", "json"])
     report = json.loads(capsys.readouterr().out)
@@ -124,6 +127,7 @@ def test_cli_json_report_of_the_clean_sample(capsys):
     assert any("converged" in n for n in report["notes"])
 
 
+@pytest.mark.db
 def test_cli_text_report_names_the_culprit(monkeypatch):
     from compat_tests.db import report as db_report
 

@@ -10,6 +10,8 @@ import pytest
 from compat_tests.db import check_target
 from tests.db.conftest import BASE, CONTRACT2, EXPAND2, sample, variant
 
+pytestmark = pytest.mark.db
+
 BUGS = "tests/sample_db/bugs"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings
 
@@ -64,6 +65,7 @@ def test_required_columns_are_never_null():
     check()
 
 
+@pytest.mark.db
 def test_drawn_rows_insert_on_both_databases(url):
     with fresh_database(url, "rows") as engine:
         meta.create_all(engine)
