@@ -12,12 +12,26 @@
 This package depends on Hypothesis and oslo.versionedobjects only (SQLAlchemy for rows).
 """
 
-from typing import Any
-
 from strategies._errors import NoStrategyError, ObjectResolutionError, StrategyError
 from strategies._objects import objects, primitives
 from strategies._registry import register_field_strategy, temporary_field_strategy
 from strategies._values import field_values
+
+try:  # the row strategies need SQLAlchemy (the db extra)
+    from strategies._rows import datasets, rows
+except ImportError as _missing:  # pragma: no cover - exercised without SQLAlchemy only
+    _reason = str(_missing)
+
+    def rows(*args: object, **kwargs: object) -> object:
+        """Unavailable: SQLAlchemy is not installed (``pip install ovo-compat[db]``)."""
+        raise ImportError(f"strategies.rows needs SQLAlchemy: {_reason}; install ovo-compat[db]")
+
+    def datasets(*args: object, **kwargs: object) -> object:
+        """Unavailable: SQLAlchemy is not installed (``pip install ovo-compat[db]``)."""
+        raise ImportError(
+            f"strategies.datasets needs SQLAlchemy: {_reason}; install ovo-compat[db]"
+        )
+
 
 __all__ = [
     "NoStrategyError",
@@ -31,12 +45,3 @@ __all__ = [
     "rows",
     "temporary_field_strategy",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # The row strategies import SQLAlchemy (the db extra): only when asked for.
-    if name in ("rows", "datasets", "column_values"):
-        from strategies import _rows
-
-        return getattr(_rows, name)
-    raise AttributeError(f"module 'strategies' has no attribute {name!r}")
