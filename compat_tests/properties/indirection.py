@@ -78,7 +78,7 @@ def check_indirection(
     if primitives is None:
         primitives = Primitives(obj)
     node = subject.node(version)
-    manifest = dict(node.manifest)
+    manifest = subject.manifest(version)  # what its serializer sends: obj_tree_get_versions
     old_cls = node.cls(subject.name)
     api = CurrentCodeIndirection(subject.cls)
     obj_base = type(subject.name, (old_cls,), {"indirection_api": api})

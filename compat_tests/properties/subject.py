@@ -36,6 +36,9 @@ class Subject:
     node: Callable[[str], Any]
     transformed: Callable[[str, str, str], bool] = field(default=_never_transformed)
     context: Any = None
+    #: ``(release, node)`` of each recorded release shipping this class at its current
+    #: version with another object graph under it (`compat_tests.graph`).
+    releases: Callable[[], list[Any]] = field(default=list)
 
     @property
     def current(self) -> str:
@@ -92,8 +95,8 @@ class Subject:
         )
 
     def manifest(self, version: str) -> dict[str, str]:
-        """The version manifest an old node at ``version`` would send."""
-        return dict(self.node(version).manifest)
+        """The version manifest an old node at ``version`` sends: ``obj_tree_get_versions``."""
+        return self.node(version).tree_versions(self.name)
 
 
 def child_version(

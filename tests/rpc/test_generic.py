@@ -9,7 +9,7 @@ import pytest
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots" / "sample"
 
 
-def _config(pytester: pytest.Pytester, rpc: str) -> Path:
+def _config(pytester: pytest.Pytester, rpc: str, extra: str = "") -> Path:
     return pytester.makefile(
         ".toml",
         ovo=f"""
@@ -18,6 +18,7 @@ objects = ["tests.sample.objects"]
 registry = "tests.sample.objects.base:SampleObjectRegistry"
 snapshots = "{SNAPSHOTS}"
 rpc = ["{rpc}"]
+{extra}
 """,
     )
 
