@@ -132,6 +132,9 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text (default), json, junit (JUnit XML) or github (GitHub Actions annotations)",
     )
+    db = command("db", _db, "run the database checks (expand/contract, rows, data migrations)")
+    db.add_argument("--url", action="append", help="server URL to check on (repeatable)")
+    db.add_argument("--format", choices=("text", "json"), default="text")
     run = command("run", _run, "run the compatibility test suite with pytest")
     run.add_argument(
         "--report",
@@ -257,6 +260,12 @@ def _check_subjects(target: Target) -> tuple[list[str], dict[str, str]]:
 
         names += [api.name for api in load_apis(target)]
     return names, locations
+
+
+def _db(args: argparse.Namespace, out: TextIO) -> int:
+    from compat_tests.db.report import run_db
+
+    return run_db(_target(args), args.url, args.format, out)
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:

@@ -171,4 +171,33 @@ _R("rpc.too-new-object", "rpc-call", "backport objects to the receiving node's v
 _R("rpc.unreadable-result", "rpc-call", "backport results to the client's version")
 _R("rpc.timeout", "rpc-call", "the call must finish within the harness timeout")
 _R("rpc.client-error", "rpc-call", "the client raised before or after sending; fix the client")
+# The database stage (``ovo-compat db``; compat_tests/db, docs/db.rst).
+_R("db.expand.drop", "db-phase", "drop in contract, after the code stopped using it")
+_R("db.expand.rename", "db-phase", "add the new name, copy with a data migration, drop later")
+_R("db.expand.type-narrowing", "db-phase", "only widen types in expand")
+_R("db.expand.nullability", "db-phase", "tighten NOT NULL in contract, after old code is gone")
+_R("db.expand.not-null-without-default", "db-phase", "give the new column a server default")
+_R(
+    "db.expand.constraint-on-existing-rows",
+    "db-phase",
+    "check or de-duplicate the rows first, and declare that check",
+)
+_R("db.expand.delete", "db-phase", "delete rows in contract or in a data migration")
+_R("db.expand.fails", "db-phase", "expand must run on every database the old release wrote")
+_R("db.contract.create", "db-phase", "create in expand; contract only removes")
+_R("db.old-code.write", "db-code", "keep the old column lists insertable and updatable")
+_R("db.old-code.read", "db-code", "keep every column the old release reads, with its values")
+_R("db.current-code.read", "db-code", "the current models must read rows written before")
+_R("db.data-migration.crash", "db-data", "a data migration must not raise on valid rows")
+_R("db.data-migration.contract", "db-data", "return (found, done) with 0 <= done <= found")
+_R("db.data-migration.diverges", "db-data", "migrate what you find; found must reach 0")
+_R("db.data-migration.not-idempotent", "db-data", "a rerun must find and change nothing")
+_R("db.data-migration.loses-value", "db-data", "move every value to its declared new place")
+_R("db.contract.destroys-data", "db-contract", "add a blocker that refuses unmigrated rows")
+_R("db.contract.pending-check", "db-contract", "the pending check must match the rows")
+_R("db.contract.fails", "db-contract", "contract must run once every data migration ran")
+_R("db.contract.unreadable", "db-contract", "keep every value readable by the current code")
+_R("db.primitive.version-mismatch", "db-data", "bump the stored version with the layout")
+_R("db.primitive.unreadable", "db-data", "store only versions every running node reads")
+_R("db.declaration.stale", "db", "delete the DB declaration that no longer matches")
 del _R

@@ -58,6 +58,7 @@ _TARGET_KEYS = {
     "rpc": "list of 'module:attribute' naming compat_tests.RpcApi descriptions",
     "exceptions": "array of tables: known incompatibilities, each with a reason",
     "transforms": "array of tables: fields whose backport deliberately changes the value",
+    "db": "table: the database stage (alembic history, models, data migrations; docs/db.rst)",
 }
 _EXCEPTION_KEYS = {"object", "code", "versions", "field", "reason"}
 _TRANSFORM_KEYS = {"object", "field", "versions", "reason"}
@@ -79,6 +80,7 @@ class Target:
     rpc: tuple[str, ...] = ()
     exceptions: tuple[DeclaredException, ...] = ()
     transforms: tuple[Transform, ...] = ()
+    db: Any = None  # compat_tests.db.config.DbConfig
 
     @property
     def root(self) -> Path:
@@ -198,7 +200,17 @@ def _parse_target(path: Path, name: str, raw: Any) -> Target:
         transforms=_declarations(
             where, "transforms", raw.get("transforms", []), _TRANSFORM_KEYS, Transform
         ),
+        db=_db_table(where, path.parent, raw.get("db")),
     )
+
+
+def _db_table(where: str, root: Path, raw: Any) -> Any:
+    # The DB stage parses its own table (compat_tests.db.config); imported only when present.
+    if raw is None:
+        return None
+    from compat_tests.db.config import parse_db
+
+    return parse_db(where, root, raw)
 
 
 def _string_list(

@@ -39,10 +39,12 @@ STRATEGIES = {
     "NoStrategyError",
     "ObjectResolutionError",
     "StrategyError",
+    "datasets",
     "field_values",
     "objects",
     "primitives",
     "register_field_strategy",
+    "rows",
     "temporary_field_strategy",
 }
 
