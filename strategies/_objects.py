@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -44,6 +45,7 @@ def objects(
     version: str | None = None,
     fields: Iterable[str] | None = None,
     max_depth: int = 2,
+    context: Any = None,
 ) -> st.SearchStrategy:
     """Strategy for instances of the versioned object class ``cls``.
 
@@ -56,7 +58,9 @@ def objects(
     registry work unchanged.  Below ``max_depth`` levels of children, nullable object
     fields are None or unset, collections of objects are empty, and required objects
     are generated with their required fields only (unset where that would recurse
-    forever).  Strategies are built once per argument set and cached.
+    forever).  Every object, children included, is built with ``context`` (the
+    request context a project's objects need to lazy-load or save; None: none).
+    Strategies are built once per argument set and cached.
     """
     if not (isinstance(cls, type) and issubclass(cls, base.VersionedObject)):
         raise InvalidArgument(f"objects() needs a VersionedObject subclass, got {cls!r}")
@@ -64,7 +68,7 @@ def objects(
         raise InvalidArgument(f"objects({cls.__name__}): max_depth={max_depth} must be >= 0")
     version = _check_version(cls, version)
     names = _check_fields(cls, fields)
-    return _objects(cls, version, names, max_depth, (), False)
+    return _objects(cls, version, names, max_depth, (), False, context)
 
 
 def primitives(
@@ -73,9 +77,10 @@ def primitives(
     version: str | None = None,
     fields: Iterable[str] | None = None,
     max_depth: int = 2,
+    context: Any = None,
 ) -> st.SearchStrategy:
     """Strategy for ``obj.obj_to_primitive()`` of ``objects(cls, ...)`` (same arguments)."""
-    return objects(cls, version=version, fields=fields, max_depth=max_depth).map(
+    return objects(cls, version=version, fields=fields, max_depth=max_depth, context=context).map(
         lambda obj: obj.obj_to_primitive()
     )
 
@@ -92,14 +97,15 @@ def _objects(
     depth: int,
     chain: tuple[str, ...],
     minimal: bool,
+    context: Any = None,
 ) -> st.SearchStrategy:
-    key = (version, names, depth, chain, minimal)
+    key = (version, names, depth, chain, minimal, id(context))
     per_class = vars(cls).get(_CACHE_ATTR)  # vars(): never a parent class's cache
     if per_class is None or per_class.get("generation") != _generation[0]:
         per_class = {"generation": _generation[0]}
         setattr(cls, _CACHE_ATTR, per_class)
     if key not in per_class:
-        per_class[key] = _build_objects(cls, version, names, depth, chain, minimal)
+        per_class[key] = _build_objects(cls, version, names, depth, chain, minimal, context)
     return per_class[key]
 
 
@@ -110,6 +116,7 @@ def _build_objects(
     depth: int,
     chain: tuple[str, ...],
     minimal: bool,
+    context: Any,
 ) -> st.SearchStrategy:
     owner = cls.obj_name()
     required: dict[str, st.SearchStrategy] = {}
@@ -120,7 +127,9 @@ def _build_objects(
         if minimal and not is_required:
             continue
         exhausted = depth <= 0 and has_objects(field._type)
-        children = _Children(cls, version, depth, chain, exhausted=exhausted, required=is_required)
+        children = _Children(
+            cls, version, depth, chain, exhausted=exhausted, required=is_required, context=context
+        )
         try:
             strategy = build(field, Site(owner, name), children)
         except _Skip:
@@ -128,7 +137,7 @@ def _build_objects(
         (required if is_required else optional)[name] = strategy
 
     def instantiate(values: dict[str, object]) -> base.VersionedObject:
-        obj = cls()
+        obj = cls() if context is None else cls(context=context)
         if version is not None:
             obj.VERSION = version
         for name, value in values.items():
@@ -158,7 +167,9 @@ class _Children:
         exhausted: bool,
         required: bool = False,
         owner_name: str | None = None,
+        context: Any = None,
     ) -> None:
+        self._context = context
         self._owner = owner
         self._version = version
         self._depth = depth
@@ -174,7 +185,7 @@ class _Children:
         if getattr(field._type, "_subclasses", False):
             return self._any_subclass(objname, site)
         child_cls, child_version = self._resolve(objname, site)
-        return _objects(child_cls, child_version, None, self._depth - 1, (), False)
+        return _objects(child_cls, child_version, None, self._depth - 1, (), False, self._context)
 
     def _any_subclass(self, objname: str, site: Site) -> st.SearchStrategy:
         """``Object(objname, subclasses=True)``: the class itself or any subclass of it.
@@ -192,7 +203,9 @@ class _Children:
                 continue
             if name != objname:
                 child_version = None  # relationships name the base class's versions only
-            options.append(_objects(child_cls, child_version, None, self._depth - 1, (), False))
+            options.append(
+                _objects(child_cls, child_version, None, self._depth - 1, (), False, self._context)
+            )
         if not options:
             self._resolve(objname, site)  # raises the error naming the field
         return st.one_of(options)
@@ -206,7 +219,9 @@ class _Children:
         if objname == here or objname in self._chain:
             raise _Skip  # a required cycle has no finite instance; cut it here
         child_cls, child_version = self._resolve(objname, site)
-        return _objects(child_cls, child_version, None, 0, (*self._chain, here), True)
+        return _objects(
+            child_cls, child_version, None, 0, (*self._chain, here), True, self._context
+        )
 
     def _resolve(self, objname: str, site: Site) -> tuple[type, str | None]:
         wanted = self._relationship_version(site.name)

@@ -1,0 +1,48 @@
+"""What reading a field may raise when the value cannot be loaded here ("not loadable here").
+
+An object read from the wire has only the fields the sender set; reading another one
+lazy-loads it (``obj_load_attr``), which raises when there is nothing to load from in
+the test process: oslo's documented errors, or the project's own equivalents (Nova's
+``nova.exception.ObjectActionError``, a ``NotFound`` for a row the test database lacks).
+A target lists extra ones with its ``access_errors`` setting.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+
+from oslo_versionedobjects import exception as ovo_exception
+
+#: oslo's "not set / cannot lazy-load" errors: always accepted.
+OVO_ACCESS_ERRORS: tuple[type[BaseException], ...] = (
+    NotImplementedError,
+    ovo_exception.ObjectActionError,
+    ovo_exception.OrphanedObjectError,
+)
+
+#: Names looked up in a project's ``exception``/``exceptions`` module: its equivalents of
+#: oslo's lazy-load errors, and the "no such row" error a lazy load raises on an empty DB.
+PROJECT_ACCESS_ERROR_NAMES = ("ObjectActionError", "OrphanedObjectError", "NotFound")
+_EXCEPTION_MODULES = ("exception", "exceptions")
+
+
+def discover_access_errors(object_modules: Iterable[str]) -> tuple[type[BaseException], ...]:
+    """oslo's lazy-load errors plus the project's own, found next to its object modules.
+
+    For each top-level package of ``object_modules`` (``nova`` for ``nova.objects``), the
+    classes named in `PROJECT_ACCESS_ERROR_NAMES` of its ``exception`` or ``exceptions``
+    module are added; a package without such a module adds nothing.
+    """
+    found: list[type[BaseException]] = list(OVO_ACCESS_ERRORS)
+    for top in dict.fromkeys(m.split(".")[0] for m in object_modules):
+        for suffix in _EXCEPTION_MODULES:
+            try:
+                module = importlib.import_module(f"{top}.{suffix}")
+            except ImportError:
+                continue
+            for name in PROJECT_ACCESS_ERROR_NAMES:
+                klass = getattr(module, name, None)
+                if isinstance(klass, type) and issubclass(klass, BaseException):
+                    found.append(klass)
+    return tuple(dict.fromkeys(found))
