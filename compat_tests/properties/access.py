@@ -30,15 +30,20 @@ _EXCEPTION_MODULES = ("exception", "exceptions")
 def discover_access_errors(object_modules: Iterable[str]) -> tuple[type[BaseException], ...]:
     """oslo's lazy-load errors plus the project's own, found next to its object modules.
 
-    For each top-level package of ``object_modules`` (``nova`` for ``nova.objects``), the
+    For each package enclosing ``object_modules`` (``nova`` for ``nova.objects``), the
     classes named in `PROJECT_ACCESS_ERROR_NAMES` of its ``exception`` or ``exceptions``
     module are added; a package without such a module adds nothing.
     """
     found: list[type[BaseException]] = list(OVO_ACCESS_ERRORS)
-    for top in dict.fromkeys(m.split(".")[0] for m in object_modules):
+    packages = [
+        ".".join(parts[:i])
+        for parts in (m.split(".") for m in object_modules)
+        for i in range(1, len(parts))
+    ]
+    for package in dict.fromkeys(packages):
         for suffix in _EXCEPTION_MODULES:
             try:
-                module = importlib.import_module(f"{top}.{suffix}")
+                module = importlib.import_module(f"{package}.{suffix}")
             except ImportError:
                 continue
             for name in PROJECT_ACCESS_ERROR_NAMES:

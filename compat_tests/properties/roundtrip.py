@@ -14,6 +14,7 @@ from compat_tests.properties._compare import (
     first_difference,
     normalized,
     same,
+    sets_sorted,
     sorted_by_descriptor,
 )
 from compat_tests.properties.subject import Subject
@@ -74,7 +75,10 @@ def _check_current_manifest(subject: Subject, obj: Any, primitive: dict, version
             "obj_make_compatible even at the current version, so it must accept that",
             details={"manifest": manifest},
         ) from exc
-    path = first_difference(normalized(primitive), normalized(sent))
+    path = first_difference(
+        normalized(sets_sorted(primitive, subject.descriptors)),
+        normalized(sets_sorted(sent, subject.descriptors)),
+    )
     if path is not None:
         subject.report(
             subject.failure(
