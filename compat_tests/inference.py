@@ -88,11 +88,11 @@ class InferenceError(SnapshotError):
         self.name = name
         self.history = history
         self.skipped = skipped
-        refused = "; ".join(f"{version}: {reason}" for version, reason in skipped.items())
+        refused = "".join(f"\n  {version}: {reason}" for version, reason in skipped.items())
         inferred = ", ".join(history) or "none"
         super().__init__(
-            f"{name}: cannot infer version(s) {', '.join(skipped)} from the backport code "
-            f"({refused}); inferred: {inferred}.  Record those versions from an installed old "
+            f"{name}: cannot infer version(s) {', '.join(skipped)} from the backport code; "
+            f"inferred and recorded: {inferred}.  Per version:{refused}\n  Record those versions from an installed old "
             "release (`ovo-compat snapshot` in its environment), or raise the support window "
             f'above them ([tool.ovo-compat.targets.<name>.support] {name} = "<version>")'
         )
@@ -245,10 +245,36 @@ def _value(
         return field.default
     if field.nullable:
         return None
+    registered = _strategy_value(cls, name, field)
+    if registered is not _NONE:
+        return registered
     raise _Refused(
         f"no value found for field {name!r} of type {type(field._type).__name__}; give the "
         "field a default, or record this version from an installed old release"
     )
+
+
+_NONE = object()
+
+
+def _strategy_value(cls: type, name: str, field: fields.Field) -> Any:
+    """The simplest value the field's registered strategy draws (deterministic), else _NONE.
+
+    A project's own field types (Nova's ``NetworkVIFModel``, ``VersionPredicate``) have no
+    built-in candidate, but the target's strategies module registers one.
+    """
+    from hypothesis import HealthCheck, find, settings
+
+    import strategies
+
+    try:
+        return find(
+            strategies.field_values(field, owner=cls.obj_name(), name=name),
+            lambda value: True,
+            settings=settings(database=None, suppress_health_check=list(HealthCheck)),
+        )
+    except Exception:  # no strategy for it either: the caller reports the field
+        return _NONE
 
 
 def _candidates(
