@@ -92,8 +92,9 @@ class InferenceError(SnapshotError):
         inferred = ", ".join(history) or "none"
         super().__init__(
             f"{name}: cannot infer version(s) {', '.join(skipped)} from the backport code; "
-            f"inferred and recorded: {inferred}.  Per version:{refused}\n  Record those versions from an installed old "
-            "release (`ovo-compat snapshot` in its environment), or raise the support window "
+            f"inferred and recorded: {inferred}.  Per version:{refused}\n  Record those "
+            "versions from an installed old release (`ovo-compat snapshot` in its environment), "
+            "or raise the support window "
             f'above them ([tool.ovo-compat.targets.<name>.support] {name} = "<version>")'
         )
 

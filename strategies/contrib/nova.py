@@ -35,7 +35,7 @@ __all__ = ["address", "network_info", "vif"]
 _NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=12)
 _UUID = st.uuids().map(str)
 _MAC = st.binary(min_size=6, max_size=6).map(lambda b: ":".join(f"{x:02x}" for x in b))
-_VNIC_TYPES = sorted(network_model.VNIC_TYPES_SRIOV + (network_model.VNIC_TYPE_NORMAL,))
+_VNIC_TYPES = sorted((*network_model.VNIC_TYPES_SRIOV, network_model.VNIC_TYPE_NORMAL))
 _VIF_TYPES = ["ovs", "bridge", "hw_veb", "vhostuser", "tap", "other"]
 
 
@@ -100,9 +100,7 @@ def vif(field: fields.Field) -> st.SearchStrategy[network_model.VIF]:
 
 def network_info(field: fields.Field) -> st.SearchStrategy[network_model.NetworkInfo]:
     """A ``NetworkInfo`` (``NetworkModel``): a list of VIFs with distinct ids."""
-    return st.lists(_vif(), max_size=3, unique_by=lambda v: v["id"]).map(
-        network_model.NetworkInfo
-    )
+    return st.lists(_vif(), max_size=3, unique_by=lambda v: v["id"]).map(network_model.NetworkInfo)
 
 
 register_field_strategy(nova_fields.AddressBase, address)
