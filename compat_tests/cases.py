@@ -43,12 +43,15 @@ import strategies
 from compat_tests.config import DeclaredException, Target
 from compat_tests.failures import CompatFailure, Failure
 from compat_tests.properties import (
+    Shown,
     Subject,
     check_backport,
     check_indirection,
     check_manifest_backport,
     check_roundtrip,
     check_upgrade,
+    describe,
+    target_access_errors,
 )
 from compat_tests.versions import parse, sort_versions
 
@@ -128,6 +131,7 @@ class ObjectSuite:
     node_factory: Callable[[Any, str, str], Any] | None = None
     snapshot_failures: list[Failure] | None = None
     context: Any = None
+    access_errors: tuple[type[BaseException], ...] | None = None
     fired: set[DeclaredException] = field(default_factory=set)
     ran: list[Case] = field(default_factory=list)
     examples_checked: int = 0
@@ -144,6 +148,8 @@ class ObjectSuite:
         # Snapshot stores read their files on every access; the properties read them per example.
         self._store = self.histories
         self.histories = {name: dict(self.histories[name]) for name in self.histories}
+        if self.access_errors is None:
+            self.access_errors = target_access_errors(self.target)
 
     @property
     def store(self) -> Any:
@@ -160,6 +166,8 @@ class ObjectSuite:
                 node=functools.partial(self._node, name),
                 transformed=functools.partial(self.target.is_transformed, name),
                 context=self.context,
+                access_errors=self.access_errors or (),
+                declared=self._absorbed,
             )
         return self._subjects[name]
 
@@ -275,10 +283,13 @@ class ObjectSuite:
         upgrade = direction == "upgrade"
         if upgrade:
             strategy = st.tuples(
-                *(strategies.objects(subject.node(c.from_version).cls(name)) for c in members)
+                *(
+                    strategies.objects(subject.node(c.from_version).cls(name), context=self.context)
+                    for c in members
+                )
             )
         else:
-            strategy = strategies.objects(subject.cls)
+            strategy = strategies.objects(subject.cls, context=self.context)
 
         def body(example: Any) -> None:
             for index, (case, check) in enumerate(checks):
@@ -291,7 +302,7 @@ class ObjectSuite:
                 try:
                     self._guarded(case, functools.partial(check, obj))
                 except Exception as exc:  # recorded per pair; the dedicated run re-raises it
-                    failed[case.id] = (exc, repr(example[index] if upgrade else example))
+                    failed[case.id] = (exc, describe(example[index] if upgrade else example))
 
         body.__name__ = body.__qualname__ = f"shared_{direction}_{name}"
         base = settings if settings is not None else hypothesis_settings()
@@ -313,14 +324,17 @@ class ObjectSuite:
     ) -> None:
         """Run ``case`` alone with Hypothesis, which shrinks a failure to a minimal example."""
         if case.prop == "upgrade":
-            strategy = strategies.objects(subject.node(case.from_version).cls(case.name))
+            old_cls = subject.node(case.from_version).cls(case.name)
+            strategy = strategies.objects(old_cls, context=self.context)
         else:
-            strategy = strategies.objects(subject.cls)
+            strategy = strategies.objects(subject.cls, context=self.context)
+        # Hypothesis prints the falsifying example with repr(), which may lazy-load.
+        strategy = strategy.map(Shown)
         check = self._property(case, subject)
 
-        def body(obj: Any) -> None:
+        def body(obj: Shown) -> None:
             self.examples_checked += 1
-            self._guarded(case, lambda: check(obj))
+            self._guarded(case, lambda: check(obj.value))
 
         body.__name__ = body.__qualname__ = _identifier(case)
         # One shrunk counterexample per case reads better than an exception group.
@@ -357,6 +371,13 @@ class ObjectSuite:
             if declared is None:
                 raise
             self.fired.add(declared)
+
+    def _absorbed(self, failure: Failure) -> bool:
+        """Tell whether ``failure`` is declared, recording that its declaration fired."""
+        declared = self.declared_for(failure)
+        if declared is not None:
+            self.fired.add(declared)
+        return declared is not None
 
     def declared_for(self, failure: Failure) -> DeclaredException | None:
         """The declared exception covering ``failure``, if any."""

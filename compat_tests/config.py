@@ -54,6 +54,8 @@ _TARGET_KEYS = {
     "context": "'module:callable' returning the request context objects are built with",
     "fixtures": "list of 'module:callable' returning fixtures.Fixture set up around the run",
     "rpc": "list of 'module:attribute' naming compat_tests.RpcApi descriptions",
+    "access_errors": "list of 'module:Class' exceptions meaning a field is not loadable here "
+    "(added to oslo's lazy-load errors and the project's discovered ones)",
     "exceptions": "array of tables: known incompatibilities, each with a reason",
     "transforms": "array of tables: fields whose backport deliberately changes the value",
 }
@@ -111,6 +113,7 @@ class Target:
     context: str | None = None
     fixtures: tuple[str, ...] = ()
     rpc: tuple[str, ...] = ()
+    access_errors: tuple[str, ...] = ()
     exceptions: tuple[DeclaredException, ...] = ()
     transforms: tuple[DeclaredException, ...] = ()
 
@@ -226,6 +229,9 @@ def _parse_target(path: Path, name: str, raw: Any) -> Target:
             where, "fixtures", raw.get("fixtures", []), _REF_RE, "'module:callable'"
         ),
         rpc=_string_list(where, "rpc", raw.get("rpc", []), _REF_RE, "'module:attribute'"),
+        access_errors=_string_list(
+            where, "access_errors", raw.get("access_errors", []), _REF_RE, "'module:Class'"
+        ),
         exceptions=_declarations(where, "exceptions", raw.get("exceptions", []), _EXCEPTION_KEYS),
         transforms=_declarations(where, "transforms", raw.get("transforms", []), _TRANSFORM_KEYS),
     )

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
+from typing import Any
 
 from oslo_versionedobjects import exception as ovo_exception
+
+from compat_tests.errors import ConfigError
 
 #: oslo's "not set / cannot lazy-load" errors: always accepted.
 OVO_ACCESS_ERRORS: tuple[type[BaseException], ...] = (
@@ -51,3 +54,23 @@ def discover_access_errors(object_modules: Iterable[str]) -> tuple[type[BaseExce
                 if isinstance(klass, type) and issubclass(klass, BaseException):
                     found.append(klass)
     return tuple(dict.fromkeys(found))
+
+
+def target_access_errors(target: Any) -> tuple[type[BaseException], ...]:
+    """The access errors of a `compat_tests.config.Target`: discovered plus its ``access_errors``.
+
+    A configured entry that does not import or is not an exception class is a
+    `compat_tests.errors.ConfigError` naming the entry.
+    """
+    from compat_tests.discover import resolve_ref
+
+    configured = []
+    for ref in target.access_errors:
+        klass = resolve_ref(target, "access_errors", ref, "an exception class")
+        if not (isinstance(klass, type) and issubclass(klass, BaseException)):
+            raise ConfigError(
+                f"{target.config_path}: [tool.ovo-compat.targets.{target.name}] access_errors "
+                f"entry {ref!r} is {klass!r}, not an exception class; name one as 'module:Class'"
+            )
+        configured.append(klass)
+    return tuple(dict.fromkeys((*discover_access_errors(target.objects), *configured)))
