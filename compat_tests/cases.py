@@ -28,10 +28,13 @@ on.  A case then passes if its pair never failed; otherwise its own *dedicated* 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Mapping
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,6 +111,7 @@ class SharedRun:
     direction: str
     cases: tuple[Case, ...]
     failures: dict[str, tuple[Exception, str]]
+    findings: dict[str, dict[tuple[Any, ...], str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -137,6 +141,10 @@ class ObjectSuite:
     examples_checked: int = 0
     selected: set[str] | None = None
     shared_runs: int = 0
+    shrink_seconds: float = float(os.environ.get("OVO_COMPAT_SHRINK_SECONDS", "30"))
+    class_seconds: dict[str, float] = field(default_factory=dict)
+    class_examples: dict[str, int] = field(default_factory=dict)
+    _explained: dict[tuple[Any, ...], str] = field(default_factory=dict, init=False, repr=False)
     _nodes: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
     _subjects: dict[str, Subject] = field(default_factory=dict, init=False, repr=False)
     _store: Any = field(default=None, init=False, repr=False)
@@ -246,12 +254,37 @@ class ObjectSuite:
             for failure in self._snapshot_failures(subject.name):
                 self._guarded(case, functools.partial(_raise, failure))
             return
+        started, examples = time.perf_counter(), self.examples_checked
+        try:
+            self._run_pair(case, subject, settings)
+        finally:
+            self.class_seconds[case.name] = (
+                self.class_seconds.get(case.name, 0.0) + time.perf_counter() - started
+            )
+            self.class_examples[case.name] = (
+                self.class_examples.get(case.name, 0) + self.examples_checked - examples
+            )
+
+    def _run_pair(self, case: Case, subject: Subject, settings: hypothesis_settings | None) -> None:
         shared = self._shared_run(case, settings)
         if shared is not None and case.id not in shared.failures:
             return
-        self._dedicated_run(case, subject, settings)
+        others = shared.findings.get(case.id, {}) if shared is not None else {}
         if shared is not None:
-            raise _unreproduced(case, *shared.failures[case.id])
+            first = shared.failures[case.id][0]
+            explained = self._explained.get(_finding_key(first))
+            if explained is not None:  # the same finding was shrunk for another pair
+                raise _with_others(
+                    _already_explained(case, explained, *shared.failures[case.id]), others
+                )
+        try:
+            with _shrink_budget(self.shrink_seconds):
+                self._dedicated_run(case, subject, settings)
+        except CompatFailure as exc:
+            self._explained.setdefault(_finding_key(exc), case.id)
+            raise _with_others(exc, others) from None
+        if shared is not None:
+            raise _with_others(_unreproduced(case, *shared.failures[case.id]), others)
 
     def _shared_run(self, case: Case, settings: hypothesis_settings | None) -> SharedRun | None:
         """The shared run deciding ``case`` (run on first use), or None if it has none."""
@@ -280,6 +313,7 @@ class ObjectSuite:
         subject = self.subject(name)
         checks = [(case, self._property(case, subject)) for case in members]
         failed: dict[str, tuple[Exception, str]] = {}
+        findings: dict[str, dict[tuple[Any, ...], str]] = {}
         upgrade = direction == "upgrade"
         if upgrade:
             strategy = st.tuples(
@@ -293,8 +327,10 @@ class ObjectSuite:
 
         def body(example: Any) -> None:
             for index, (case, check) in enumerate(checks):
-                if case.id in failed:  # its dedicated run will shrink it
+                met = findings.setdefault(case.id, {})
+                if case.id in failed and len(met) >= _MAX_FINDINGS:
                     continue
+                # A failed case is still checked, for the other distinct findings it meets.
                 # Each check gets its own object: a backport that mutates its source must
                 # not change what the other pairs see.
                 obj = example[index] if upgrade else copy.deepcopy(example)
@@ -302,7 +338,11 @@ class ObjectSuite:
                 try:
                     self._guarded(case, functools.partial(check, obj))
                 except Exception as exc:  # recorded per pair; the dedicated run re-raises it
-                    failed[case.id] = (exc, describe(example[index] if upgrade else example))
+                    shown = describe(example[index] if upgrade else example)
+                    failed.setdefault(case.id, (exc, shown))
+                    key = _finding_key(exc)
+                    if key not in met:
+                        met[key] = f"{_rendered(exc)} (example: {shown})"
 
         body.__name__ = body.__qualname__ = f"shared_{direction}_{name}"
         base = settings if settings is not None else hypothesis_settings()
@@ -317,7 +357,7 @@ class ObjectSuite:
             chosen(given(example=strategy)(body))()
         except Exception:  # e.g. no strategy for a field: each dedicated run reports it
             return None
-        return SharedRun(name, direction, members, failed)
+        return SharedRun(name, direction, members, failed, findings)
 
     def _dedicated_run(
         self, case: Case, subject: Subject, settings: hypothesis_settings | None
@@ -396,12 +436,15 @@ class ObjectSuite:
         """What the run exercised, JSON-able (pytest-xdist workers send it to the controller).
 
         ``classes``: sorted names of the classes a case ran for; ``pair_cases``: the
-        (class, version pair) cases run; ``examples``: `examples_checked`.
+        (class, version pair) cases run; ``examples``: `examples_checked`;
+        ``class_seconds``/``class_examples``: wall time and examples per class.
         """
         return {
             "classes": sorted({c.name for c in self.ran}),
             "pair_cases": sum(1 for c in self.ran if c.is_pair),
             "examples": self.examples_checked,
+            "class_seconds": dict(self.class_seconds),
+            "class_examples": dict(self.class_examples),
         }
 
     def exception_usage(self) -> tuple[set[int], set[int]]:
@@ -429,6 +472,69 @@ def stale_from_usage(
     """The declared exceptions covered by some run case that never fired (by index)."""
     fired = set(fired)
     return [target.exceptions[i] for i in sorted(set(covered) - fired)]
+
+
+#: Distinct findings a shared run records per case before it stops checking that case.
+_MAX_FINDINGS = 10
+
+
+def _finding_key(exc: BaseException) -> tuple[Any, ...]:
+    """What makes two findings the same: class, code, field and pair (not the value)."""
+    if isinstance(exc, CompatFailure):
+        f = exc.failure
+        return (f.subject, f.code, f.field, f.from_version, f.to_version)
+    return ("", type(exc).__qualname__, str(exc)[:200])
+
+
+def _rendered(exc: BaseException) -> str:
+    if isinstance(exc, CompatFailure):
+        return exc.failure.render()
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _with_others(exc: Exception, others: Mapping[tuple[Any, ...], str]) -> Exception:
+    """``exc`` with a note listing the other distinct findings the case met."""
+    mine = _finding_key(exc)
+    rest = [text for key, text in others.items() if key != mine]
+    if rest:
+        exc.add_note(
+            f"this case also met {len(rest)} other distinct finding(s) (each must be fixed "
+            "or declared):\n" + "\n".join(f"  - {text}" for text in rest)
+        )
+        if isinstance(exc, CompatFailure):
+            exc.failure.details["other_findings"] = rest
+    return exc
+
+
+def _already_explained(case: Case, explained: str, exc: Exception, example: str) -> Exception:
+    """The shared run's failure of ``case``, not shrunk again: ``explained`` shrank it."""
+    how = f"the same finding as {explained}, whose counterexample was shrunk; not shrunk again"
+    if isinstance(exc, CompatFailure):
+        details = {**exc.failure.details, "example": example, "found": how}
+        return CompatFailure(dataclasses.replace(exc.failure, details=details))
+    exc.add_note(f"{how}; example: {example}")
+    return exc
+
+
+@contextlib.contextmanager
+def _shrink_budget(seconds: float) -> Iterator[None]:
+    """Bound the time Hypothesis spends shrinking one failure (big objects shrink slowly).
+
+    Hypothesis has no public setting for it: its engine reads the module constant
+    ``MAX_SHRINKING_SECONDS`` when shrinking starts, so it is lowered for this run only;
+    a Hypothesis without it simply shrinks unbounded.
+    """
+    from hypothesis.internal.conjecture import engine
+
+    previous = getattr(engine, "MAX_SHRINKING_SECONDS", None)
+    if previous is None or seconds <= 0:
+        yield
+        return
+    engine.MAX_SHRINKING_SECONDS = min(previous, seconds)
+    try:
+        yield
+    finally:
+        engine.MAX_SHRINKING_SECONDS = previous
 
 
 def _raise(failure: Failure) -> None:

@@ -41,6 +41,9 @@ _CONTEXT_KEY = pytest.StashKey["RunContext"]()
 _STALE_KEY = pytest.StashKey[list]()
 _USAGE_KEY = pytest.StashKey["tuple[set[int], set[int]]"]()
 _STATS_KEY = pytest.StashKey["RunStats"]()
+_SENT_KEY = pytest.StashKey["dict[str, Any]"]()
+# The config whose RunStats totals the per-test counts: the controller's (or the only) one.
+_STATS_CONFIG: list[pytest.Config] = []
 # The class name in an object test's node id: ``...::test_object[Port[1.4->1.2]-backport]``.
 _CASE_CLASS = re.compile(r"::test_object\[([^\[\]@]+)\[")
 # Bad input, reported as a one-paragraph message rather than a traceback.
@@ -69,6 +72,8 @@ class RunStats:
     rpc_methods: set[str] = field(default_factory=set)
     rpc_cases: int = 0
     rpc_examples: int = 0
+    class_seconds: dict[str, float] = field(default_factory=dict)
+    class_examples: dict[str, int] = field(default_factory=dict)
 
     def add(self, counts: Mapping[str, Any]) -> None:
         """Add ``counts`` (an `as_dict` or `compat_tests.cases.ObjectSuite.run_counts` result)."""
@@ -76,6 +81,9 @@ class RunStats:
             current = getattr(self, key)
             if isinstance(current, set):
                 current.update(value)
+            elif isinstance(current, dict):
+                for name, amount in value.items():
+                    current[name] = current.get(name, 0) + amount
             else:
                 setattr(self, key, current + value)
 
@@ -96,6 +104,16 @@ class RunStats:
                 f"{self.rpc_cases} (method, cap) cases, {self.rpc_examples} examples"
             )
         return line
+
+    def slowest(self, count: int = 5) -> str:
+        """The ``count`` classes that took longest, with their examples per second ('' if none)."""
+        ranked = sorted(self.class_seconds.items(), key=lambda item: -item[1])[:count]
+        parts = [
+            f"{name} {seconds:.1f}s ({self.class_examples.get(name, 0) / max(seconds, 1e-9):.1f} "
+            "examples/s)"
+            for name, seconds in ranked
+        ]
+        return ("ovo-compat: slowest classes: " + ", ".join(parts)) if parts else ""
 
 
 def run_stats(config: pytest.Config) -> RunStats:
@@ -141,6 +159,8 @@ def pytest_configure(config: pytest.Config) -> None:
             "markers", "xdist_group(name): run the tests of one group on one xdist worker"
         )
     configured_target(config)  # a bad configuration is a usage error before collection
+    if not hasattr(config, "workerinput"):
+        _STATS_CONFIG[:] = [config]
 
 
 def configured_target(config: pytest.Config) -> Target | None:
@@ -266,6 +286,7 @@ def pytest_runtest_makereport(
     the field and what to do.
     """
     report = yield
+    _attach_counts(item, report)
     if call.excinfo is not None and _is_bad_input(call.excinfo.value):
         exc = call.excinfo.value
         report.longrepr = f"ovo-compat: {item.nodeid}: {type(exc).__name__}: {exc}"
@@ -284,6 +305,31 @@ def pytest_runtest_makereport(
         text = rendering.render(call.excinfo.value.failure, case_id=case_id, reproduce=reproduce)
         report.sections.append(("ovo-compat failure", text))
     return report
+
+
+_COUNTS = "ovo_compat_counts"
+
+
+def _attach_counts(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Put what this test added to the object counts on its report.
+
+    Reports reach the controller as each test ends (pytest-xdist sends them), so an
+    interrupted run still totals what it covered.
+    """
+    if report.when != "teardown" or _CONTEXT_KEY not in item.config.stash:
+        return
+    objects = item.config.stash[_CONTEXT_KEY].objects
+    now = objects.run_counts()
+    delta = _unsent(now, item.config.stash.get(_SENT_KEY, None) or {})
+    item.config.stash[_SENT_KEY] = now
+    report.user_properties.append((_COUNTS, delta))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Total the object counts each test's report carries (on the controller, not workers)."""
+    for key, value in report.user_properties:
+        if key == _COUNTS and _STATS_CONFIG:
+            run_stats(_STATS_CONFIG[0]).add(value)
 
 
 def _without_group(item: pytest.Item) -> str:
@@ -310,7 +356,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         fired, covered = objects.exception_usage()
         usage[0].update(fired)
         usage[1].update(covered)
-        stats.add(objects.run_counts())
+        # Object counts travel on each test's report (see _attach_counts); the rest now.
+        stats.add(_unsent(objects.run_counts(), config.stash.get(_SENT_KEY, None) or {}))
     if hasattr(config, "workeroutput"):  # an xdist worker: the controller decides
         config.workeroutput["ovo_compat_usage"] = [sorted(usage[0]), sorted(usage[1])]
         config.workeroutput["ovo_compat_stats"] = stats.as_dict()
@@ -326,6 +373,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # exception describes; a randomized run reports a stale declaration without failing.
     if stale and _deterministic() and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _unsent(now: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of ``now`` not yet sent on a report (cases run outside a test's teardown)."""
+    result: dict[str, Any] = {}
+    for key, value in now.items():
+        old = sent.get(key)
+        if isinstance(value, list):
+            result[key] = sorted(set(value) - set(old or []))
+        elif isinstance(value, dict):
+            result[key] = {k: v - (old or {}).get(k, 0) for k, v in value.items()}
+        else:
+            result[key] = value - (old or 0)
+    return result
 
 
 def _deterministic() -> bool:
@@ -356,7 +417,10 @@ def _usage(config: pytest.Config) -> tuple[set[int], set[int]]:
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """Report what the run exercised, stale declared exceptions and skipped versions."""
     if configured_target(config) is not None:
-        terminalreporter.write_line(run_stats(config).render())
+        stats = run_stats(config)
+        terminalreporter.write_line(stats.render())
+        if stats.slowest():
+            terminalreporter.write_line(stats.slowest())
     stale = config.stash.get(_STALE_KEY, [])
     if stale:
         from compat_tests.report import render_stale
