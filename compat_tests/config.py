@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compat_tests.declarations import Declaration, DeclaredException, Transform
 from compat_tests.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -35,6 +36,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 __all__ = [
     "DeclaredException",
     "Target",
+    "Transform",
     "find_config",
     "load_target",
     "target_names",
@@ -64,42 +66,6 @@ _TRANSFORM_KEYS = {"object", "field", "versions", "reason"}
 
 
 @dataclass(frozen=True)
-class DeclaredException:
-    """A known, explained deviation: a failure that is expected and must keep happening.
-
-    ``versions`` is ``"FROM->TO"`` where either side may be ``*``.  A declared
-    exception that no longer fires fails the run, so the list never goes stale.
-    """
-
-    object: str
-    reason: str
-    code: str = "*"
-    versions: str = "*->*"
-    field: str | None = None
-    where: str = ""
-
-    def matches(
-        self,
-        object_name: str,
-        code: str,
-        from_version: str | None,
-        to_version: str | None,
-        field_name: str | None,
-    ) -> bool:
-        """Tell whether a failure with these coordinates is covered by this declaration."""
-        if self.object not in ("*", object_name):
-            return False
-        if self.code != "*" and not (code == self.code or code.startswith(self.code + ".")):
-            return False
-        if self.field is not None and self.field != field_name:
-            return False
-        want_from, want_to = self.versions.split("->")
-        if want_from != "*" and want_from != from_version:
-            return False
-        return want_to == "*" or want_to == to_version
-
-
-@dataclass(frozen=True)
 class Target:
     """One configured target: what to import, where its snapshots live, what to support."""
 
@@ -115,7 +81,7 @@ class Target:
     rpc: tuple[str, ...] = ()
     access_errors: tuple[str, ...] = ()
     exceptions: tuple[DeclaredException, ...] = ()
-    transforms: tuple[DeclaredException, ...] = ()
+    transforms: tuple[Transform, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -128,7 +94,7 @@ class Target:
 
     def is_transformed(self, object_name: str, field_name: str, from_v: str, to_v: str) -> bool:
         """Tell whether the backport of this field is a declared deliberate transformation."""
-        return any(t.matches(object_name, "*", from_v, to_v, field_name) for t in self.transforms)
+        return any(t.covers(object_name, from_v, to_v, field_name) for t in self.transforms)
 
 
 def find_config(start: Path | None = None) -> Path:
@@ -232,8 +198,12 @@ def _parse_target(path: Path, name: str, raw: Any) -> Target:
         access_errors=_string_list(
             where, "access_errors", raw.get("access_errors", []), _REF_RE, "'module:Class'"
         ),
-        exceptions=_declarations(where, "exceptions", raw.get("exceptions", []), _EXCEPTION_KEYS),
-        transforms=_declarations(where, "transforms", raw.get("transforms", []), _TRANSFORM_KEYS),
+        exceptions=_declarations(
+            where, "exceptions", raw.get("exceptions", []), _EXCEPTION_KEYS, DeclaredException
+        ),
+        transforms=_declarations(
+            where, "transforms", raw.get("transforms", []), _TRANSFORM_KEYS, Transform
+        ),
     )
 
 
@@ -266,8 +236,8 @@ def _support(where: str, value: Any) -> dict[str, str]:
 
 
 def _declarations(
-    where: str, key: str, value: Any, allowed: set[str]
-) -> tuple[DeclaredException, ...]:
+    where: str, key: str, value: Any, allowed: set[str], kind: type[Declaration]
+) -> tuple[Any, ...]:
     if not isinstance(value, list):
         raise ConfigError(f"{where}: {key!r} must be an array of tables ([[...{key}]])")
     result = []
@@ -289,14 +259,15 @@ def _declarations(
         versions = item.get("versions", "*->*")
         if not isinstance(versions, str) or not _PAIR_RE.match(versions):
             raise ConfigError(f'{here}: \'versions\' must look like "1.11->1.8" or "*->1.8"')
+        extra = {"code": item.get("code", "*")} if "code" in allowed else {}
         result.append(
-            DeclaredException(
+            kind(
                 object=item["object"],
                 reason=item["reason"],
-                code=item.get("code", "*"),
                 versions=versions,
                 field=item.get("field"),
                 where=here,
+                **extra,
             )
         )
     return tuple(result)

@@ -3,13 +3,16 @@
 Every check in the suite reports through `CompatFailure`, so a failure always names
 the object (or RPC API), the version pair, the field and a JSON-pointer-like
 location inside the primitive, and carries a stable ``code`` such as
-``backport.unknown-field`` that declared exceptions and tooling can match on.
+``backport.unknown-field`` that declared exceptions and tooling can match on; the
+codes are listed, with who raises them and the fix, in `compat_tests.codes`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from typing import Any
+
+from compat_tests import codes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,6 +27,14 @@ class Failure:
     field: str | None = None
     location: str = ""
     details: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Unregistered codes would escape declarations, reports and docs alike.
+        if not codes.is_registered(self.code):
+            raise ValueError(
+                f"failure code {self.code!r} is not registered; add it with "
+                "compat_tests.codes.register(name, raised_by, fix)"
+            )
 
     @property
     def pair(self) -> str:

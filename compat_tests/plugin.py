@@ -59,6 +59,8 @@ class RunContext:
     support: dict[str, str]
     objects: Any
     fixtures: list[Any] = field(default_factory=list)
+    #: declared exceptions fired and covered by the object and RPC tests alike
+    ledger: Any = None
 
 
 @dataclass
@@ -192,6 +194,7 @@ def run_context(config: pytest.Config) -> RunContext:
             "ovo-compat tests need a target: pass --compat-config FILE and/or --compat-target NAME"
         )
     from compat_tests.cases import ObjectSuite
+    from compat_tests.declarations import Ledger
     from compat_tests.discover import Catalog, make_context
     from compat_tests.snapshots import SnapshotStore
 
@@ -199,7 +202,10 @@ def run_context(config: pytest.Config) -> RunContext:
         started = [_start_fixture(target, ref) for ref in target.fixtures]
         catalog = Catalog.load(target)
         store = SnapshotStore(target.snapshots)
-        objects = ObjectSuite(target, catalog.classes, store, context=make_context(target))
+        ledger = Ledger(target.exceptions)
+        objects = ObjectSuite(
+            target, catalog.classes, store, context=make_context(target), ledger=ledger
+        )
     except Exception as exc:
         if not _is_bad_input(exc):
             raise
@@ -211,6 +217,7 @@ def run_context(config: pytest.Config) -> RunContext:
         support={name: target.oldest_supported(name) for name in catalog.classes},
         objects=objects,
         fixtures=started,
+        ledger=ledger,
     )
     config.stash[_CONTEXT_KEY] = context
     return context
@@ -353,7 +360,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     stats = run_stats(config)
     if _CONTEXT_KEY in config.stash:
         objects = config.stash[_CONTEXT_KEY].objects
-        fired, covered = objects.exception_usage()
+        fired, covered = config.stash[_CONTEXT_KEY].ledger.usage()
         usage[0].update(fired)
         usage[1].update(covered)
         # Object counts travel on each test's report (see _attach_counts); the rest now.

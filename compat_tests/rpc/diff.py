@@ -20,114 +20,211 @@ namespace-changed          major     old clients address another namespace
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from compat_tests.failures import Failure
-from compat_tests.rpc.schema import version_key
+from compat_tests.rules import MAJOR, MINOR, REGISTRY, Change
+from compat_tests.verdict import Domain, verdicts
 
-__all__ = ["Change", "check_api", "check_target", "compare"]
+__all__ = ["RPC", "Change", "check_api", "check_target", "compare"]
 
-
-@dataclass(frozen=True)
-class Change:
-    """One named difference between two schemas; ``field`` is ``method`` or ``method(param)``."""
-
-    rule: str
-    severity: str
-    field: str
-    old: Any = None
-    new: Any = None
+_rule = REGISTRY.rule
 
 
-def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+class Param(NamedTuple):
+    """One parameter of a method: its name and its recorded descriptor."""
+
+    name: str
+    descriptor: dict[str, Any]
+
+
+def _descriptors(old: Param | None, new: Param | None) -> tuple[Any, Any]:
+    return (old.descriptor if old else None, new.descriptor if new else None)
+
+
+def _names(old: Param | None, new: Param | None) -> tuple[Any, Any]:
+    return (old.name if old else None, new.name if new else None)
+
+
+# The API: its namespace.
+@_rule("rpc", "namespace-changed", MAJOR, "namespace", "old clients address another namespace")
+def _namespace_changed(old: Any, new: Any) -> bool:
+    return old != new
+
+
+# Methods: their recorded signature, None where absent.
+@_rule("rpc", "method-added", MINOR, "method", "a new method")
+def _method_added(old: Any, new: Any) -> bool:
+    return old is None and new is not None
+
+
+@_rule("rpc", "method-removed", MAJOR, "method", "an old client's method no longer answers")
+def _method_removed(old: Any, new: Any) -> bool:
+    return old is not None and new is None
+
+
+# Parameters: `Param` pairs, None where absent; a rename pairs two names.
+def _same(old: Param | None, new: Param | None) -> bool:
+    return old is not None and new is not None and old.name == new.name
+
+
+def _required(param: Param) -> bool:
+    return bool(param.descriptor["required"])
+
+
+@_rule(
+    "rpc",
+    "param-added-optional",
+    MINOR,
+    "param",
+    "a new parameter with a default",
+    show=_descriptors,
+)
+def _param_added_optional(old: Param | None, new: Param | None) -> bool:
+    return old is None and new is not None and not _required(new)
+
+
+@_rule(
+    "rpc",
+    "param-added-required",
+    MAJOR,
+    "param",
+    "a new parameter old clients cannot send",
+    show=_descriptors,
+)
+def _param_added_required(old: Param | None, new: Param | None) -> bool:
+    return old is None and new is not None and _required(new)
+
+
+@_rule(
+    "rpc",
+    "param-removed",
+    MAJOR,
+    "param",
+    'old clients still send it: "unexpected keyword"',
+    show=_descriptors,
+)
+def _param_removed(old: Param | None, new: Param | None) -> bool:
+    return old is not None and new is None
+
+
+@_rule(
+    "rpc",
+    "param-renamed",
+    MAJOR,
+    "param",
+    "one parameter removed and one added in its place",
+    show=_names,
+)
+def _param_renamed(old: Param | None, new: Param | None) -> bool:
+    return old is not None and new is not None and old.name != new.name
+
+
+@_rule("rpc", "param-made-required", MAJOR, "param", "old clients may omit it", show=_descriptors)
+def _param_made_required(old: Param | None, new: Param | None) -> bool:
+    return _same(old, new) and not _required(old) and _required(new)
+
+
+@_rule("rpc", "param-made-optional", MINOR, "param", "a default appeared", show=_descriptors)
+def _param_made_optional(old: Param | None, new: Param | None) -> bool:
+    return _same(old, new) and _required(old) and not _required(new)
+
+
+@_rule(
+    "rpc",
+    "default-changed",
+    MINOR,
+    "param",
+    "old clients omitting it get a different value",
+    show=_descriptors,
+)
+def _default_changed(old: Param | None, new: Param | None) -> bool:
+    return (
+        _same(old, new)
+        and _required(old) == _required(new)
+        and old.descriptor.get("default") != new.descriptor.get("default")
+    )
+
+
+def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     """Every rule hit going from schema ``old`` to schema ``new``, in method order."""
-    changes: list[Change] = []
-    if old.get("namespace") != new.get("namespace"):
-        changes.append(
-            Change(
-                "namespace-changed",
-                "major",
-                "<namespace>",
-                old.get("namespace"),
-                new.get("namespace"),
-            )
-        )
+    changes = REGISTRY.hits(
+        "rpc", "namespace", old.get("namespace"), new.get("namespace"), "<namespace>"
+    )
     old_methods, new_methods = old["methods"], new["methods"]
     for name in sorted(set(old_methods) | set(new_methods)):
-        if name not in new_methods:
-            changes.append(Change("method-removed", "major", name, old_methods[name]["signature"]))
-        elif name not in old_methods:
-            changes.append(
-                Change("method-added", "minor", name, None, new_methods[name]["signature"])
-            )
+        if name in old_methods and name in new_methods:
+            changes += _compare_params(name, old_methods[name], new_methods[name])
         else:
-            changes.extend(_compare_params(name, old_methods[name], new_methods[name]))
+            before, after = old_methods.get(name), new_methods.get(name)
+            changes += REGISTRY.hits(
+                "rpc",
+                "method",
+                before and before["signature"],
+                after and after["signature"],
+                name,
+            )
     return changes
 
 
+def _compare_params(method: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    old_params, new_params = old["params"], new["params"]
+    removed = [p for p in old_params if p not in new_params]
+    added = [p for p in new_params if p not in old_params]
+    pairs: list[tuple[str, Param | None, Param | None]] = []
+    if len(removed) == 1 and len(added) == 1:
+        pairs.append(
+            (
+                removed[0],
+                Param(removed[0], old_params[removed[0]]),
+                Param(added[0], new_params[added[0]]),
+            )
+        )
+        removed, added = [], []
+    pairs += [(p, Param(p, old_params[p]), None) for p in removed]
+    pairs += [(p, None, Param(p, new_params[p])) for p in added]
+    pairs += [
+        (p, Param(p, old_params[p]), Param(p, new_params[p])) for p in old_params if p in new_params
+    ]
+    changes = []
+    for name, before, after in pairs:
+        changes += REGISTRY.hits("rpc", "param", before, after, f"{method}({name})")
+    return changes
+
+
+#: How RPC APIs are judged by `compat_tests.verdict.verdicts`.
+RPC = Domain(
+    kind="RPC API",
+    version_name="target.version",
+    missing="rpc.snapshot-missing",
+    regressed="rpc.version-regressed",
+    unbumped="rpc.unbumped",
+    breaking="rpc.breaking-minor-bump",
+    compare=compare,
+    unbumped_advice="bump it (and record a snapshot)",
+    record_current=False,
+)
+
+
 def check_api(
-    name: str, history: dict[str, dict[str, Any]], current: dict[str, Any]
+    name: str,
+    history: Mapping[str, Mapping[str, Any]],
+    current: Mapping[str, Any],
+    *,
+    oldest: str = "0.0",
+    path: str | None = None,
 ) -> list[Failure]:
     """Verdicts for the current schema of API ``name`` against its recorded ``history``.
 
-    Codes: ``rpc.snapshot-missing``, ``rpc.version-regressed``, ``rpc.unbumped``
-    (signature changed, version kept), ``rpc.breaking-minor-bump`` (major change,
-    same major version).
+    The same verdict as objects (`compat_tests.verdict`): codes ``rpc.snapshot-missing``,
+    ``rpc.version-regressed``, ``rpc.unbumped`` (signature changed, version kept),
+    ``rpc.breaking-minor-bump`` (major change, same major version, between the newest
+    recorded version and the current one or inside the recorded history from
+    ``oldest`` on).
     """
-    version = current["version"]
-    if not history:
-        return [
-            Failure(
-                "rpc.snapshot-missing",
-                name,
-                f"RPC API {name} has no recorded snapshot; run `ovo-compat snapshot` and "
-                "commit snapshots/<target>/rpc/" + f"{name}.json",
-                to_version=version,
-            )
-        ]
-    latest = max(history, key=version_key)
-    if version_key(version) < version_key(latest):
-        return [
-            Failure(
-                "rpc.version-regressed",
-                name,
-                f"RPC API {name} is at {version} but {latest} is already recorded; "
-                "versions only go up",
-                from_version=latest,
-                to_version=version,
-            )
-        ]
-    if version == latest:
-        changes = compare(history[latest], current)
-        if changes:
-            return [
-                _verdict(
-                    "rpc.unbumped",
-                    name,
-                    latest,
-                    version,
-                    changes,
-                    f"server signature changed without raising the target version "
-                    f"{version}; bump it (and record a snapshot)",
-                )
-            ]
-        return []
-    changes = compare(history[latest], current)
-    major = [c for c in changes if c.severity == "major"]
-    if major and version_key(version)[0] == version_key(latest)[0]:
-        return [
-            _verdict(
-                "rpc.breaking-minor-bump",
-                name,
-                latest,
-                version,
-                major,
-                "breaking change with only a minor version bump; old clients in "
-                "the window break. Keep the old signature until the next major",
-            )
-        ]
-    return []
+    where = path or f"snapshots/<target>/rpc/{name}.json"
+    return verdicts(RPC, name, history, current, path=where, oldest=oldest)
 
 
 def check_target(target: Any) -> list[Failure]:
@@ -136,56 +233,16 @@ def check_target(target: Any) -> list[Failure]:
     from compat_tests.rpc.schema import describe_api, load_history
 
     failures = []
+    directory = target.snapshots / "rpc"
     for api in load_apis(target):
-        history = load_history(target.snapshots / "rpc", api.name)
-        failures.extend(check_api(api.name, history, describe_api(api)))
+        history = load_history(directory, api.name)
+        failures.extend(
+            check_api(
+                api.name,
+                history,
+                describe_api(api),
+                oldest=target.oldest_supported(api.name),
+                path=str(directory / f"{api.name}.json"),
+            )
+        )
     return failures
-
-
-def _compare_params(method: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    old_params, new_params = old["params"], new["params"]
-    removed = [p for p in old_params if p not in new_params]
-    added = [p for p in new_params if p not in old_params]
-    changes = []
-    if len(removed) == 1 and len(added) == 1:
-        changes.append(
-            Change("param-renamed", "major", f"{method}({removed[0]})", removed[0], added[0])
-        )
-        removed, added = [], []
-    for param in removed:
-        changes.append(
-            Change("param-removed", "major", f"{method}({param})", old_params[param], None)
-        )
-    for param in added:
-        required = new_params[param]["required"]
-        rule, severity = (
-            ("param-added-required", "major") if required else ("param-added-optional", "minor")
-        )
-        changes.append(Change(rule, severity, f"{method}({param})", None, new_params[param]))
-    for param in old_params:
-        if param not in new_params:
-            continue
-        before, after = old_params[param], new_params[param]
-        where = f"{method}({param})"
-        if not before["required"] and after["required"]:
-            changes.append(Change("param-made-required", "major", where, before, after))
-        elif before["required"] and not after["required"]:
-            changes.append(Change("param-made-optional", "minor", where, before, after))
-        elif before.get("default") != after.get("default"):
-            changes.append(Change("default-changed", "minor", where, before, after))
-    return changes
-
-
-def _verdict(
-    code: str, name: str, old: str, new: str, changes: list[Change], advice: str
-) -> Failure:
-    lines = [f"  {c.rule} ({c.severity}) {c.field}: {c.old!r} -> {c.new!r}" for c in changes]
-    return Failure(
-        code,
-        name,
-        f"RPC API {name} {old}->{new}: {advice}:\n" + "\n".join(lines),
-        from_version=old,
-        to_version=new,
-        field=changes[0].field,
-        details={"changes": [c.__dict__ for c in changes]},
-    )

@@ -36,6 +36,7 @@ from compat_tests import pinning
 from compat_tests.errors import ConfigError
 from compat_tests.rpc.api import RpcApi
 from compat_tests.rpc.schema import describe_api, version_key
+from compat_tests.window import support_window
 
 __all__ = [
     "Harness",
@@ -247,9 +248,8 @@ class Harness(fixtures.Fixture):
 
     def caps(self, oldest: str) -> list[str]:
         """Caps to test: recorded versions from ``oldest`` on, plus the current version."""
-        versions = {v for v in self.history if version_key(v) >= version_key(oldest)}
-        versions.add(self.current["version"])
-        return sorted(versions, key=version_key)
+        current = self.current["version"]
+        return list(support_window(self.api.name, self.history, current, oldest).caps)
 
     def schema_at(self, version: str) -> dict[str, Any]:
         """The server schema as it was at ``version`` (recorded, or the current one)."""

@@ -37,6 +37,7 @@ __all__ = ["check_pinned_call", "check_real_call", "check_signatures"]
 
 _REJECTS = {"NoSuchMethod", "OldServerRejects", "TypeError"}
 _TOO_NEW = {"TooNewObject", "IncompatibleObjectVersion"}
+_REJECTED_BY = {"old": "rpc.old-server-rejects", "new": "rpc.new-server-rejects"}
 
 
 def check_signatures(harness: Harness, cap: str) -> None:
@@ -169,14 +170,14 @@ def _raise_error(
         code = "rpc.too-new-object" if side == "old" or server_side else "rpc.unreadable-result"
         advice = "backport objects to what the receiving node reads"
     elif isinstance(inner, OldServerRejects) or kind in _REJECTS:
-        code = f"rpc.{side}-server-rejects"
+        code = _REJECTED_BY[side]
         advice = (
             "the method or an argument did not exist at this version"
             if side == "old"
             else "keep old methods/arguments and give new parameters defaults"
         )
     elif server_side or isinstance(inner, RemoteError):
-        code, advice = f"rpc.{side}-server-rejects", "the server raised"
+        code, advice = _REJECTED_BY[side], "the server raised"
     else:
         code, advice = "rpc.client-error", "the client raised before or after sending"
     _fail(harness, code, method, cap, server, f"{advice} ({detail})")

@@ -41,7 +41,7 @@ from compat_tests.rpc import (
     load_history,
 )
 from compat_tests.rpc.schema import object_manifest
-from compat_tests.versions import parse as version_key
+from compat_tests.window import support_window
 
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots" / "neutron" / "rpc"
 APIS = {api.name: api for api in neutron_rpc.APIS}
@@ -56,9 +56,9 @@ NOT_AT_CAP = {
 
 
 def _window(api: RpcApi) -> list[str]:
-    oldest = version_key(neutron_rpc.SUPPORT[api.name])
     versions = neutron_rpc.history(api)
-    return [v for v in versions if version_key(v) >= oldest]
+    current = describe_api(api)["version"]
+    return list(support_window(api.name, versions, current, neutron_rpc.SUPPORT[api.name]).caps)
 
 
 def _cases() -> Iterator:
@@ -125,7 +125,8 @@ def test_recorded_snapshots_are_the_history(name, harnesses):
     api = APIS[name]
     recorded = load_history(SNAPSHOTS, name)
     assert recorded == neutron_rpc.history(api)
-    assert check_api(name, recorded, describe_api(api)) == []
+    oldest = neutron_rpc.SUPPORT[name]
+    assert check_api(name, recorded, describe_api(api), oldest=oldest) == []
 
 
 @pytest.mark.parametrize(

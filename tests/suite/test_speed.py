@@ -7,7 +7,7 @@ import re
 import pytest
 from hypothesis.internal.conjecture import engine
 
-from compat_tests.cases import _shrink_budget
+from compat_tests.runner import _shrink_budget
 from compat_tests.plugin import RunStats
 from tests.gallery.harness import Substitute
 from tests.sample.objects import port

@@ -1,0 +1,162 @@
+"""The registry of failure codes: every code a check raises, who raises it, and the fix.
+
+A `compat_tests.failures.Failure` may only carry a code listed here (its constructor
+refuses others), so declared exceptions, reports and the documentation all speak of
+the same codes.  ``docs/failures.rst`` holds the table `table` renders; a test keeps
+them equal.  Adding a code is one `register` call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = [
+    "CODES",
+    "Code",
+    "codes_matching",
+    "families",
+    "get",
+    "is_registered",
+    "register",
+    "table",
+]
+
+
+@dataclass(frozen=True)
+class Code:
+    """One failure code: its name, the property (or check) raising it, the one-line fix."""
+
+    name: str
+    raised_by: str
+    fix: str
+
+    @property
+    def family(self) -> str:
+        """The part before the dot (``backport`` for ``backport.lost-value``)."""
+        return self.name.partition(".")[0]
+
+
+#: code name -> `Code`, in registration (and documentation) order.
+CODES: dict[str, Code] = {}
+
+
+def register(name: str, raised_by: str, fix: str) -> Code:
+    """Add failure code ``name``, raised by property ``raised_by``, fixed as ``fix`` says."""
+    family, dot, rest = name.partition(".")
+    if not (family and dot and rest) or name in CODES:
+        raise ValueError(f"failure code {name!r} is malformed or already registered")
+    CODES[name] = code = Code(name, raised_by, fix)
+    return code
+
+
+def get(name: str) -> Code:
+    """The registered `Code` called ``name``; `KeyError` naming the registry otherwise."""
+    try:
+        return CODES[name]
+    except KeyError:
+        raise KeyError(
+            f"failure code {name!r} is not registered; add it with "
+            "compat_tests.codes.register(name, raised_by, fix)"
+        ) from None
+
+
+def is_registered(name: str) -> bool:
+    """Tell whether ``name`` is a registered failure code."""
+    return name in CODES
+
+
+def families() -> list[str]:
+    """The code families (``snapshot``, ``backport``, ...), in registration order."""
+    return list(dict.fromkeys(code.family for code in CODES.values()))
+
+
+def codes_matching(pattern: str) -> Iterator[Code]:
+    """The codes a declaration's ``code`` (``*``, a family, or a full code) covers."""
+    for code in CODES.values():
+        if pattern == "*" or code.name == pattern or code.name.startswith(pattern + "."):
+            yield code
+
+
+def table() -> str:
+    """The reStructuredText table of every code (what ``docs/failures.rst`` holds)."""
+    rows = [(f"``{c.name}``", c.raised_by, c.fix) for c in CODES.values()]
+    head = ("code", "raised by", "fix")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(3)]
+    rule = "  ".join("=" * w for w in widths)
+
+    def line(row: tuple[str, str, str]) -> str:
+        return "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+
+    return "\n".join([rule, line(head), rule, *(line(r) for r in rows), rule]) + "\n"
+
+
+_R = register
+# The snapshot check (``ovo-compat check``; the ``snapshot`` case of ``ovo-compat run``).
+_R("snapshot.missing", "snapshot", "run `ovo-compat snapshot` and commit the file")
+_R("snapshot.version-regressed", "snapshot", "set VERSION to at least the newest recorded one")
+_R("snapshot.unbumped", "snapshot", "bump VERSION, add the backport, run `ovo-compat snapshot`")
+_R(
+    "snapshot.breaking-minor-bump",
+    "snapshot",
+    "bump the major version, undo the change, or declare it with its reason",
+)
+_R(
+    "snapshot.child-unmapped",
+    "snapshot",
+    "bump the parent and map the child's new version in obj_relationships",
+)
+_R("snapshot.stale-exception", "snapshot", "delete the declaration that no longer matches")
+# Object properties (``ovo-compat run``).
+_R("roundtrip.mismatch", "roundtrip", "make obj_to_primitive/obj_from_primitive inverse")
+_R("roundtrip.wire", "roundtrip", "keep primitives JSON-serializable and JSON-stable")
+_R("roundtrip.manifest", "roundtrip", "sending with the object's own manifest must not change it")
+_R(
+    "backport.crash",
+    "backport, manifest, upgrade",
+    "obj_make_compatible must not raise for a known version",
+)
+_R(
+    "backport.mutated-source",
+    "backport, manifest, upgrade",
+    "backport a copy, never the object sent",
+)
+_R(
+    "backport.version",
+    "backport, manifest, upgrade",
+    "the primitive must declare the target version",
+)
+_R("backport.unknown-field", "backport, manifest, upgrade", "drop fields the old version lacks")
+_R("backport.lost-value", "backport, manifest, upgrade", "keep the value, or declare a transform")
+_R(
+    "backport.child-version",
+    "backport, manifest, upgrade",
+    "backport children per obj_relationships",
+)
+_R("backport.invalid", "backport, manifest, upgrade", "send only values the old class accepts")
+_R("indirection.unreadable", "indirection", "object_backport_versions must serve old nodes")
+_R("indirection.mismatch", "indirection", "indirection must equal a manifest-driven backport")
+_R("upgrade.crash", "upgrade", "the old node's primitive must be producible and sendable")
+_R("upgrade.unreadable", "upgrade", "the current code must read what old nodes send")
+_R("upgrade.rebackport", "upgrade", "a read-then-backported object must equal what was sent")
+_R("upgrade.access", "upgrade", "default fields old nodes never send, or raise NotImplementedError")
+# The RPC snapshot check (``ovo-compat check``; ``test_rpc_snapshot``).
+_R("rpc.snapshot-missing", "rpc-snapshot", "run `ovo-compat snapshot` and commit the file")
+_R("rpc.version-regressed", "rpc-snapshot", "RPC versions only go up")
+_R("rpc.unbumped", "rpc-snapshot", "raise the target version and record a snapshot")
+_R(
+    "rpc.breaking-minor-bump",
+    "rpc-snapshot",
+    "keep the old signature until the next major, or declare it with its reason",
+)
+_R("rpc.stale-exception", "rpc-snapshot", "delete the declaration that no longer matches")
+# The pinned-client RPC properties.
+_R("rpc.cap-exceeded", "rpc-call", "add a can_send_version() branch for the cap")
+_R("rpc.old-server-rejects", "rpc-call", "do not send methods/arguments the cap's server lacks")
+_R("rpc.new-server-rejects", "rpc-call, rpc-signatures", "keep old methods; default new params")
+_R("rpc.unsupported-version", "rpc-call", "the server must speak every version in the window")
+_R("rpc.too-new-object", "rpc-call", "backport objects to the receiving node's versions")
+_R("rpc.unreadable-result", "rpc-call", "backport results to the client's version")
+_R("rpc.timeout", "rpc-call", "the call must finish within the harness timeout")
+_R("rpc.client-error", "rpc-call", "the client raised before or after sending; fix the client")
+del _R

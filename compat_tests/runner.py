@@ -1,0 +1,469 @@
+"""The runner: drives the planned object cases (`compat_tests.plan`) with Hypothesis.
+
+`ObjectSuite` is runner-independent: ``cases()`` lists the `Case` objects of a
+target (with a skip reason for versions below the support window) and
+``run(case)`` checks one with Hypothesis.  The pytest plugin only parametrizes over
+them.
+
+Generated examples are shared across version pairs, so a class costs as many Hypothesis
+runs as it has directions, not as many as it has pairs.  The first case of a class to
+run (per direction) triggers one *shared run*: each example of the current class is
+checked by the roundtrip, backport, manifest and indirection cases of every selected
+pair; each example of the upgrade direction is a tuple of objects, one per old version,
+each checked by its upgrade case.  A pair's failure is recorded and the other pairs go
+on.  A case then passes if its pair never failed; otherwise its own *dedicated* run
+(the per-case Hypothesis run) finds and shrinks the counterexample.
+
+Declared exceptions are accounted for by a `compat_tests.declarations.Ledger`
+(shared with the RPC tests of the same run).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import functools
+import os
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+import strategies
+from compat_tests.config import DeclaredException, Target
+from compat_tests.declarations import Ledger, first_match
+from compat_tests.failures import CompatFailure, Failure
+from compat_tests.plan import Case, class_cases
+from compat_tests.properties import Shown, Subject, describe, target_access_errors
+from compat_tests.window import Window, support_window
+
+__all__ = ["ObjectSuite", "SharedRun"]
+
+_SHARED_HEALTH_OK = (
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.large_base_example,
+)
+
+
+@dataclass(frozen=True)
+class SharedRun:
+    """The outcome of one shared run: the cases it checked and those that failed.
+
+    ``failures`` maps a case id to the exception its check raised first and the repr
+    of the example it raised on; cases not in it held on every example.
+    """
+
+    name: str
+    direction: str
+    cases: tuple[Case, ...]
+    failures: dict[str, tuple[Exception, str]]
+    findings: dict[str, dict[tuple[Any, ...], str]] = field(default_factory=dict)
+
+
+@dataclass
+class ObjectSuite:
+    """The object cases of one target and the state shared by all of them.
+
+    ``classes`` maps object names to current classes (a `Catalog`'s ``classes``, or
+    a substitute, as the seeded-bug gallery does); ``histories`` maps names to
+    ``{version: schema}``; ``node_factory(histories, name, version)`` builds an old node
+    (default `compat_tests.rebuild.OldNode.for_version`), cached per (name, version);
+    ``context`` is the request context primitives are deserialized with.
+    ``ledger`` accounts for declared exceptions (default: a new one for
+    ``target.exceptions``; the pytest plugin shares one with the RPC tests).
+    ``examples_checked`` counts the (case, generated example) checks that ran.
+    ``selected`` restricts shared runs to those case ids (the pytest plugin sets it
+    to the collected cases; None: every case); ``shared_runs`` counts the shared
+    Hypothesis runs executed.
+    """
+
+    target: Target
+    classes: Mapping[str, type]
+    histories: Any
+    node_factory: Callable[[Any, str, str], Any] | None = None
+    snapshot_failures: list[Failure] | None = None
+    context: Any = None
+    access_errors: tuple[type[BaseException], ...] | None = None
+    ledger: Ledger | None = None
+    ran: list[Case] = field(default_factory=list)
+    examples_checked: int = 0
+    selected: set[str] | None = None
+    shared_runs: int = 0
+    shrink_seconds: float = float(os.environ.get("OVO_COMPAT_SHRINK_SECONDS", "30"))
+    class_seconds: dict[str, float] = field(default_factory=dict)
+    class_examples: dict[str, int] = field(default_factory=dict)
+    _explained: dict[tuple[Any, ...], str] = field(default_factory=dict, init=False, repr=False)
+    _nodes: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
+    _subjects: dict[str, Subject] = field(default_factory=dict, init=False, repr=False)
+    _store: Any = field(default=None, init=False, repr=False)
+    _shared: dict[tuple[str, str], SharedRun | None] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    _windows: dict[str, Window | None] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.ledger is None:
+            self.ledger = Ledger(self.target.exceptions)
+        # Snapshot stores read their files on every access; the properties read them per example.
+        self._store = self.histories
+        self.histories = {name: dict(self.histories[name]) for name in self.histories}
+        if self.access_errors is None:
+            self.access_errors = target_access_errors(self.target)
+
+    @property
+    def store(self) -> Any:
+        """The histories as given (a `SnapshotStore` in normal runs)."""
+        return self._store
+
+    def subject(self, name: str) -> Subject:
+        """The `Subject` for class ``name`` (cached)."""
+        if name not in self._subjects:
+            self._subjects[name] = Subject(
+                name=name,
+                cls=self.classes[name],
+                histories=self.histories,
+                node=functools.partial(self._node, name),
+                transformed=functools.partial(self.target.is_transformed, name),
+                context=self.context,
+                access_errors=self.access_errors or (),
+                declared=self._excused,
+            )
+        return self._subjects[name]
+
+    def _excused(self, failure: Failure) -> bool:
+        """Tell whether ``failure`` is declared, recording that its declaration fired."""
+        return self.ledger.excuse(failure)
+
+    def _node(self, name: str, version: str) -> Any:
+        key = (name, version)
+        if key not in self._nodes:
+            factory = self.node_factory
+            if factory is None:
+                from compat_tests.rebuild import OldNode
+
+                # The target's own classes, not whatever else shares their names in OVO's
+                # global registry (another target, a test double).
+                factory = functools.partial(OldNode.for_version, current=self.classes)
+            self._nodes[key] = factory(self.histories, name, version)
+        return self._nodes[key]
+
+    def window(self, name: str) -> Window | None:
+        """The support window of class ``name`` (None when nothing is recorded), computed once."""
+        if name not in self._windows:
+            window = None
+            if name in self.histories:
+                window = support_window(
+                    name,
+                    self.histories[name],
+                    str(self.classes[name].VERSION),
+                    self.target.oldest_supported(name),
+                )
+            self._windows[name] = window
+        return self._windows[name]
+
+    def versions(self, name: str) -> tuple[list[str], list[str]]:
+        """(supported, below-window) recorded versions of ``name`` older than the current one."""
+        window = self.window(name)
+        if window is None:
+            return [], []
+        return list(window.supported), list(window.below)
+
+    def cases(self) -> list[Case]:
+        """Every case of the target, including skipped ones (with their reason)."""
+        return [case for name in sorted(self.classes) for case in self.class_cases(name)]
+
+    def class_cases(self, name: str) -> list[Case]:
+        """The cases of class ``name``, including skipped ones (with their reason)."""
+        key = name if name in self.target.support else "default"
+        where = f"[tool.ovo-compat.targets.{self.target.name}.support] {key}"
+        return class_cases(name, str(self.classes[name].VERSION), self.window(name), where)
+
+    def run(self, case: Case, settings: hypothesis_settings | None = None) -> None:
+        """Run ``case``: raises `CompatFailure` (after Hypothesis shrinking) when it fails.
+
+        Pair and roundtrip cases are decided by their class's shared run (run once per
+        direction, with ``settings`` of the first case that needs it); a case that failed
+        there gets a dedicated run that shrinks the counterexample.  Should the dedicated
+        run not reproduce it, the failure recorded by the shared run is raised, with its
+        example.
+        """
+        if case.skip:
+            raise ValueError(f"case {case.id} is skipped: {case.skip}")
+        self.ran.append(case)
+        self.ledger.cover(case.name, case.pairs)
+        subject = self.subject(case.name)
+        prop = case.definition
+        if prop.direction is None:
+            for failure in prop.check(self, case):
+                self._guarded(case, functools.partial(_raise, failure))
+            return
+        started, examples = time.perf_counter(), self.examples_checked
+        try:
+            self._run_pair(case, subject, settings)
+        finally:
+            self.class_seconds[case.name] = (
+                self.class_seconds.get(case.name, 0.0) + time.perf_counter() - started
+            )
+            self.class_examples[case.name] = (
+                self.class_examples.get(case.name, 0) + self.examples_checked - examples
+            )
+
+    def _run_pair(self, case: Case, subject: Subject, settings: hypothesis_settings | None) -> None:
+        shared = self._shared_run(case, settings)
+        if shared is not None and case.id not in shared.failures:
+            return
+        others = shared.findings.get(case.id, {}) if shared is not None else {}
+        if shared is not None:
+            recorded = shared.failures[case.id]
+            explained = self._explained.get(_finding_key(recorded[0]))
+            if explained is not None:  # the same finding was shrunk for another case
+                raise _with_others(_already_explained(case, explained, *recorded), others)
+        try:
+            with _shrink_budget(self.shrink_seconds):
+                self._dedicated_run(case, subject, settings)
+        except CompatFailure as exc:
+            self._explained.setdefault(_finding_key(exc), case.id)
+            raise _with_others(exc, others) from None
+        if shared is not None:
+            raise _with_others(_unreproduced(case, *shared.failures[case.id]), others)
+
+    def _shared_run(self, case: Case, settings: hypothesis_settings | None) -> SharedRun | None:
+        """The shared run deciding ``case`` (run on first use), or None if it has none."""
+        key = (case.name, case.definition.direction)
+        if key not in self._shared:
+            members = tuple(
+                c
+                for c in self.class_cases(case.name)
+                if not c.skip
+                and c.definition.direction == key[1]
+                and (self.selected is None or c.id in self.selected)
+            )
+            # Sharing one case with nobody would only add a run.
+            self._shared[key] = self._share(*key, members, settings) if len(members) > 1 else None
+        shared = self._shared[key]
+        return shared if shared is not None and case in shared.cases else None
+
+    def _share(
+        self,
+        name: str,
+        direction: str,
+        members: tuple[Case, ...],
+        settings: hypothesis_settings | None,
+    ) -> SharedRun | None:
+        """Check every case of ``members`` on the same examples; None if the run itself broke."""
+        subject = self.subject(name)
+        checks = [(case, self._property(case, subject)) for case in members]
+        failed: dict[str, tuple[Exception, str]] = {}
+        findings: dict[str, dict[tuple[Any, ...], str]] = {}
+        upgrade = direction == "upgrade"
+        if upgrade:
+            strategy = st.tuples(
+                *(
+                    strategies.objects(subject.node(c.from_version).cls(name), context=self.context)
+                    for c in members
+                )
+            )
+        else:
+            strategy = strategies.objects(subject.cls, context=self.context)
+
+        def body(example: Any) -> None:
+            for index, (case, check) in enumerate(checks):
+                met = findings.setdefault(case.id, {})
+                if case.id in failed and len(met) >= _MAX_FINDINGS:
+                    continue
+                # A failed case is still checked, for the other distinct findings it meets.
+                # Each check gets its own object: a backport that mutates its source must
+                # not change what the other pairs see.
+                obj = example[index] if upgrade else copy.deepcopy(example)
+                self.examples_checked += 1
+                try:
+                    self._guarded(case, functools.partial(check, obj))
+                except Exception as exc:  # recorded per pair; the dedicated run re-raises it
+                    shown = describe(example[index] if upgrade else example)
+                    failed.setdefault(case.id, (exc, shown))
+                    key = _finding_key(exc)
+                    if key not in met:
+                        met[key] = f"{_rendered(exc)} (example: {shown})"
+
+        body.__name__ = body.__qualname__ = f"shared_{direction}_{name}"
+        base = settings if settings is not None else hypothesis_settings()
+        chosen = hypothesis_settings(
+            base,
+            deadline=None,
+            phases=[p for p in base.phases if p is not Phase.shrink],
+            suppress_health_check=[*base.suppress_health_check, *_SHARED_HEALTH_OK],
+        )
+        self.shared_runs += 1
+        try:
+            chosen(given(example=strategy)(body))()
+        except Exception:  # e.g. no strategy for a field: each dedicated run reports it
+            return None
+        return SharedRun(name, direction, members, failed, findings)
+
+    def _dedicated_run(
+        self, case: Case, subject: Subject, settings: hypothesis_settings | None
+    ) -> None:
+        """Run ``case`` alone with Hypothesis, which shrinks a failure to a minimal example."""
+        if case.definition.direction == "upgrade":
+            old_cls = subject.node(case.from_version).cls(case.name)
+            strategy = strategies.objects(old_cls, context=self.context)
+        else:
+            strategy = strategies.objects(subject.cls, context=self.context)
+        # Hypothesis prints the falsifying example with repr(), which may lazy-load.
+        strategy = strategy.map(Shown)
+        check = self._property(case, subject)
+
+        def body(obj: Shown) -> None:
+            self.examples_checked += 1
+            self._guarded(case, lambda: check(obj.value))
+
+        body.__name__ = body.__qualname__ = _identifier(case)
+        # One shrunk counterexample per case reads better than an exception group.
+        chosen = hypothesis_settings(settings, report_multiple_bugs=False)
+        chosen(given(obj=strategy)(body))()
+
+    def _property(self, case: Case, subject: Subject) -> Callable[[Any], Any]:
+        check = case.definition.check
+        return lambda obj: check(subject, obj, case)
+
+    def class_snapshot_failures(self, name: str) -> list[Failure]:
+        """The snapshot check's failures for class ``name`` (the check runs once per suite)."""
+        if self.snapshot_failures is None:
+            from compat_tests.diff import check_classes
+
+            self.snapshot_failures = check_classes(
+                self.classes, self._store, oldest_supported=self.target.oldest_supported
+            )
+        return [f for f in self.snapshot_failures if f.subject == name]
+
+    def _guarded(self, case: Case, check: Callable[[], Any]) -> None:
+        self.ledger.guard(check)
+
+    @property
+    def fired(self) -> set[DeclaredException]:
+        """The declared exceptions that fired."""
+        return self.ledger.fired
+
+    def declared_for(self, failure: Failure) -> DeclaredException | None:
+        """The declared exception covering ``failure``, if any."""
+        return first_match(self.target.exceptions, failure)
+
+    def run_counts(self) -> dict[str, Any]:
+        """What the run exercised, JSON-able (pytest-xdist workers send it to the controller).
+
+        ``classes``: sorted names of the classes a case ran for; ``pair_cases``: the
+        (class, version pair) cases run; ``examples``: `examples_checked`;
+        ``class_seconds``/``class_examples``: wall time and examples per class.
+        """
+        return {
+            "classes": sorted({c.name for c in self.ran}),
+            "pair_cases": sum(1 for c in self.ran if c.is_pair),
+            "examples": self.examples_checked,
+            "class_seconds": dict(self.class_seconds),
+            "class_examples": dict(self.class_examples),
+        }
+
+    def exception_usage(self) -> tuple[set[int], set[int]]:
+        """Indexes (into ``target.exceptions``) of those that fired and of those a run case covers.
+
+        Plain integers, so pytest-xdist workers can send them to the controller.
+        """
+        return self.ledger.usage()
+
+    def stale_exceptions(self) -> list[DeclaredException]:
+        """Declared exceptions that never fired although a case they cover ran."""
+        return self.ledger.stale()
+
+
+#: Distinct findings a shared run records per case before it stops checking that case.
+_MAX_FINDINGS = 10
+
+
+def _finding_key(exc: BaseException) -> tuple[Any, ...]:
+    """What makes two findings the same: class, code, field and pair (not the value)."""
+    if isinstance(exc, CompatFailure):
+        f = exc.failure
+        return (f.subject, f.code, f.field, f.from_version, f.to_version)
+    return ("", type(exc).__qualname__, str(exc)[:200])
+
+
+def _rendered(exc: BaseException) -> str:
+    if isinstance(exc, CompatFailure):
+        return exc.failure.render()
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _with_others(exc: Exception, others: Mapping[tuple[Any, ...], str]) -> Exception:
+    """``exc`` with a note listing the other distinct findings the case met."""
+    mine = _finding_key(exc)
+    rest = [text for key, text in others.items() if key != mine]
+    if rest:
+        exc.add_note(
+            f"this case also met {len(rest)} other distinct finding(s) (each must be fixed "
+            "or declared):\n" + "\n".join(f"  - {text}" for text in rest)
+        )
+        if isinstance(exc, CompatFailure):
+            exc.failure.details["other_findings"] = rest
+    return exc
+
+
+def _already_explained(case: Case, explained: str, exc: Exception, example: str) -> Exception:
+    """The shared run's failure of ``case``, not shrunk again: ``explained`` shrank it."""
+    how = f"the same finding as {explained}, whose counterexample was shrunk; not shrunk again"
+    if isinstance(exc, CompatFailure):
+        details = {**exc.failure.details, "example": example, "found": how}
+        return CompatFailure(dataclasses.replace(exc.failure, details=details))
+    exc.add_note(f"{how}; example: {example}")
+    return exc
+
+
+@contextlib.contextmanager
+def _shrink_budget(seconds: float) -> Iterator[None]:
+    """Bound the time Hypothesis spends shrinking one failure (big objects shrink slowly).
+
+    Hypothesis has no public setting for it: its engine reads the module constant
+    ``MAX_SHRINKING_SECONDS`` when shrinking starts, so it is lowered for this run only;
+    a Hypothesis without it simply shrinks unbounded.
+    """
+    from hypothesis.internal.conjecture import engine
+
+    previous = getattr(engine, "MAX_SHRINKING_SECONDS", None)
+    if previous is None or seconds <= 0:
+        yield
+        return
+    engine.MAX_SHRINKING_SECONDS = min(previous, seconds)
+    try:
+        yield
+    finally:
+        engine.MAX_SHRINKING_SECONDS = previous
+
+
+def _raise(failure: Failure) -> None:
+    raise CompatFailure(failure)
+
+
+def _unreproduced(case: Case, exc: Exception, example: str) -> Exception:
+    """The failure a shared run recorded for ``case``, with its example and how it was found."""
+    how = (
+        f"found by the shared run of {case.name} (every pair checked on the same examples); "
+        f"{case.id} run alone did not reproduce it, so rerun every case of {case.name}"
+    )
+    if isinstance(exc, CompatFailure):
+        failure = exc.failure
+        details = {**failure.details, "example": example, "found": how}
+        return CompatFailure(dataclasses.replace(failure, details=details))
+    exc.add_note(f"{how}; example: {example}")
+    return exc
+
+
+def _identifier(case: Case) -> str:
+    """A Python identifier naming the case, so Hypothesis's falsifying-example line reads well."""
+    versions = "_".join((case.from_version, case.to_version))
+    return re.sub(r"\W", "_", f"{case.prop}_{case.name}_{versions}")
