@@ -7,8 +7,8 @@ import re
 import pytest
 from hypothesis.internal.conjecture import engine
 
-from compat_tests.runner import _shrink_budget
 from compat_tests.plugin import RunStats
+from compat_tests.runner import _shrink_budget
 from tests.gallery.harness import Substitute
 from tests.sample.objects import port
 from tests.suite.conftest import write_config
@@ -17,7 +17,7 @@ from tests.suite.test_shared import _KeepsDnsNameFor11, _run_class, _suite
 
 
 class _KeepsDnsNameAndRenames(port.Port):
-    """Two distinct bugs for 1.1: keeps dns_name, and changes a set name."""
+    """Two distinct bugs for 1.1: keeps dns_name (when set), and always changes the id."""
 
     def obj_make_compatible_from_manifest(
         self, primitive: dict, target_version: str, version_manifest: dict
@@ -25,8 +25,8 @@ class _KeepsDnsNameAndRenames(port.Port):
         super().obj_make_compatible_from_manifest(primitive, target_version, version_manifest)
         if target_version == "1.1" and self.obj_attr_is_set("dns_name"):
             primitive["dns_name"] = self.dns_name
-        if target_version == "1.1" and primitive.get("name"):
-            primitive["name"] = primitive["name"] + "!"
+        if target_version == "1.1":
+            primitive["id"] = "00000000-0000-4000-8000-000000000001"
 
 
 _KeepsDnsNameAndRenames.__name__ = _KeepsDnsNameAndRenames.__qualname__ = "Port"
@@ -48,7 +48,7 @@ def test_a_case_reports_every_distinct_finding_it_met() -> None:
     suite = _suite(_KeepsDnsNameAndRenames)
     with Substitute(_KeepsDnsNameAndRenames):
         outcomes = _run_class(suite, "Port")
-    # The upgrade case checks 1.2 -> 1.1 on every example: some set dns_name, some only name.
+    # The upgrade case checks 1.2 -> 1.1 on every example: some set dns_name, all lose the id.
     failure, notes = outcomes["Port[1.2->1.4]-upgrade"]
     codes = {
         failure.code,
