@@ -41,6 +41,7 @@ from compat_tests.declarations import Ledger, first_match
 from compat_tests.failures import CompatFailure, Failure
 from compat_tests.plan import Case, class_cases
 from compat_tests.properties import Shown, Subject, describe, target_access_errors
+from compat_tests.properties.guarantees import target_rules
 from compat_tests.window import Window, support_window
 
 __all__ = ["ObjectSuite", "SharedRun"]
@@ -91,6 +92,7 @@ class ObjectSuite:
     snapshot_failures: list[Failure] | None = None
     context: Any = None
     access_errors: tuple[type[BaseException], ...] | None = None
+    rules: Mapping[tuple[str, str], Any] | None = None
     ledger: Ledger | None = None
     ran: list[Case] = field(default_factory=list)
     examples_checked: int = 0
@@ -116,6 +118,8 @@ class ObjectSuite:
         self.histories = {name: dict(self.histories[name]) for name in self.histories}
         if self.access_errors is None:
             self.access_errors = target_access_errors(self.target)
+        if self.rules is None:
+            self.rules = target_rules(self.target, self.classes)
 
     @property
     def store(self) -> Any:
@@ -266,12 +270,16 @@ class ObjectSuite:
         if upgrade:
             strategy = st.tuples(
                 *(
-                    strategies.objects(subject.node(c.from_version).cls(name), context=self.context)
+                    strategies.objects(
+                        subject.node(c.from_version).cls(name),
+                        context=self.context,
+                        rules=self.rules,
+                    )
                     for c in members
                 )
             )
         else:
-            strategy = strategies.objects(subject.cls, context=self.context)
+            strategy = strategies.objects(subject.cls, context=self.context, rules=self.rules)
 
         def body(example: Any) -> None:
             for index, (case, check) in enumerate(checks):
@@ -313,9 +321,9 @@ class ObjectSuite:
         """Run ``case`` alone with Hypothesis, which shrinks a failure to a minimal example."""
         if case.definition.direction == "upgrade":
             old_cls = subject.node(case.from_version).cls(case.name)
-            strategy = strategies.objects(old_cls, context=self.context)
+            strategy = strategies.objects(old_cls, context=self.context, rules=self.rules)
         else:
-            strategy = strategies.objects(subject.cls, context=self.context)
+            strategy = strategies.objects(subject.cls, context=self.context, rules=self.rules)
         # Hypothesis prints the falsifying example with repr(), which may lazy-load.
         strategy = strategy.map(Shown)
         check = self._property(case, subject)

@@ -11,11 +11,12 @@ This package depends on Hypothesis and oslo.versionedobjects only.
 """
 
 from strategies._errors import NoStrategyError, ObjectResolutionError, StrategyError
-from strategies._objects import objects, primitives
+from strategies._objects import FieldRule, objects, primitives
 from strategies._registry import register_field_strategy, temporary_field_strategy
 from strategies._values import field_values
 
 __all__ = [
+    "FieldRule",
     "NoStrategyError",
     "ObjectResolutionError",
     "StrategyError",

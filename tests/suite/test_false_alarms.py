@@ -154,3 +154,58 @@ def test_a_declared_finding_does_not_hide_the_next_one_in_the_same_example() -> 
         ("backport.lost-value", "b"),
     ]
     assert (caught.value.failure.code, caught.value.failure.field) == ("backport.lost-value", "b")
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    obj=strategies.objects(
+        fa.FaLazy,
+        rules={("FaLazy", "extra"): strategies.FieldRule(always_set=True, never_none=True)},
+    )
+)
+def test_a_guarantee_shapes_the_generated_objects(obj: Any) -> None:
+    assert obj.obj_attr_is_set("extra") and obj.extra is not None
+
+
+def _target_with(tmp_path: Any, guarantee: str) -> Any:
+    from compat_tests.config import load_target
+
+    config = tmp_path / "pyproject.toml"
+    config.write_text(
+        "[tool.ovo-compat.targets.fa]\n"
+        'objects = ["tests.suite.fa_project.objects"]\n'
+        "[[tool.ovo-compat.targets.fa.guarantees]]\n" + guarantee
+    )
+    return load_target(config, "fa")
+
+
+def test_guarantees_are_read_with_their_reason_and_become_generation_rules(tmp_path: Any) -> None:
+    from compat_tests.properties.guarantees import target_rules
+
+    target = _target_with(
+        tmp_path,
+        'object = "FaLazy"\nfield = "extra"\nnever_none = true\n'
+        'reason = "rows loaded from the DB always carry it"\n',
+    )
+    (guarantee,) = target.guarantees
+    assert guarantee.reason == "rows loaded from the DB always carry it"
+    rules = target_rules(target, fa.CLASSES)
+    assert rules[("FaLazy", "extra")] == strategies.FieldRule(never_none=True)
+
+
+@pytest.mark.parametrize(
+    ("guarantee", "why"),
+    [
+        ('object = "FaLazy"\nfield = "gone"\nalways_set = true\n', "FaLazy has no field 'gone'"),
+        ('object = "FaGone"\nfield = "id"\nalways_set = true\n', "no class 'FaGone'"),
+        ('object = "FaLazy"\nfield = "id"\nnever_none = true\n', "FaLazy.id is not nullable"),
+    ],
+)
+def test_a_stale_guarantee_fails_naming_it(tmp_path: Any, guarantee: str, why: str) -> None:
+    from compat_tests.errors import ConfigError
+    from compat_tests.properties.guarantees import target_rules
+
+    target = _target_with(tmp_path, guarantee + 'reason = "r"\n')
+    with pytest.raises(ConfigError, match="guarantees\\[0\\] is stale") as caught:
+        target_rules(target, fa.CLASSES)
+    assert why in str(caught.value)
