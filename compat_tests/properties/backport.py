@@ -14,7 +14,7 @@ from compat_tests.properties._compare import (
     normalized,
     sorted_by_descriptor,
 )
-from compat_tests.properties.subject import Subject, child_version
+from compat_tests.properties.subject import Subject, child_version, culprit_field
 from compat_tests.versions import parse
 
 _OBJECT_TYPES = ("Object", "List")
@@ -61,7 +61,7 @@ def _backport(
             f"obj_to_primitive(target_version={version!r}) {route} raised "
             f"{type(exc).__name__}: {exc}; obj_make_compatible must handle every "
             "field being unset and every object field needs a relationship or manifest",
-            field=_unset_field(obj),
+            field=culprit_field(exc, obj.fields) or _unset_field(obj),
             details={"unset": sorted(f for f in obj.fields if not obj.obj_attr_is_set(f))},
         ) from exc
     after = normalized(obj.obj_to_primitive())

@@ -137,6 +137,8 @@ class Subject:
                 raise
             field_name = loading_field(exc)
             loading = f" while lazy-loading {field_name!r}" if field_name else ""
+            if field_name is None:
+                field_name = culprit_field(exc, self.cls.fields)
             raise self.failure(
                 f"{prop}.crash",
                 pair,
@@ -182,6 +184,31 @@ def loading_field(exc: BaseException) -> str | None:
             name = value if isinstance(value, str) else name
         tb = tb.tb_next
     return name
+
+
+_FIELD_LOCALS = ("attrname", "field", "field_name", "fieldname", "attr", "key", "name")
+
+
+def culprit_field(exc: BaseException, names: Mapping[str, Any]) -> str | None:
+    """The field of ``names`` that ``exc`` is about, when the project's code says so.
+
+    A ``KeyError`` of a field name (a backport deleting a field that is not there), or
+    the innermost frame of the raising code holding a field name in a variable such as
+    ``field`` (Nova's ``raise_on_too_new_values(version, primitive, field, values)``).
+    """
+    if isinstance(exc, KeyError) and exc.args and exc.args[0] in names:
+        return str(exc.args[0])
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        for local in _FIELD_LOCALS:
+            value = frame.f_locals.get(local)
+            if isinstance(value, str) and value in names:
+                return value
+    return None
 
 
 def _is_strategy_error(exc: BaseException) -> bool:

@@ -209,3 +209,17 @@ def test_a_stale_guarantee_fails_naming_it(tmp_path: Any, guarantee: str, why: s
     with pytest.raises(ConfigError, match="guarantees\\[0\\] is stale") as caught:
         target_rules(target, fa.CLASSES)
     assert why in str(caught.value)
+
+
+def test_a_crash_names_the_field_the_projects_code_was_handling() -> None:
+    from compat_tests.properties.subject import culprit_field
+
+    def refuse(primitive: dict, field: str) -> None:
+        raise exception.ObjectActionError(f"{field}={primitive[field]} not supported")
+
+    try:
+        refuse({"extra": "new"}, "extra")
+    except exception.ObjectActionError as exc:
+        assert culprit_field(exc, fa.FaLazy.fields) == "extra"
+    assert culprit_field(KeyError("extra"), fa.FaLazy.fields) == "extra"
+    assert culprit_field(KeyError("other"), fa.FaLazy.fields) is None
