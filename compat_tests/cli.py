@@ -16,7 +16,6 @@ from typing import Any, TextIO
 
 from compat_tests.config import Target, find_config, load_target
 from compat_tests.errors import OvoCompatError
-from compat_tests.versions import parse
 
 __all__ = ["main"]
 
@@ -115,59 +114,14 @@ def _target(args: argparse.Namespace) -> Target:
 
 
 def _snapshot(args: argparse.Namespace, out: TextIO) -> int:
-    from compat_tests.discover import Catalog
-    from compat_tests.schema import describe
-    from compat_tests.snapshots import ImmutableVersionError, SnapshotStore
+    from compat_tests.record import record
 
-    target = _target(args)
-    catalog = Catalog.load(target)
-    store = SnapshotStore(target.snapshots)
-    problems: list[str] = []
-    for name, cls in sorted(catalog.classes.items()):
-        schemas = _inferred(target, cls, problems) if args.infer_history else {}
-        schemas[cls.VERSION] = {**describe(cls), "inferred": False}
-        recorded = store.history(name) if name in store else {}
-        newest = max(recorded, key=parse) if recorded else None
-        for version, schema in schemas.items():
-            regressed = newest is not None and parse(version) < parse(newest)
-            if regressed and version not in recorded and not schema["inferred"]:
-                problems.append(
-                    f"{name}: VERSION {version} is older than the recorded {newest} "
-                    f"({store.path(name)}); versions only move forward"
-                )
-                continue
-            try:
-                written = store.record(name, version, schema)
-            except ImmutableVersionError as exc:
-                problems.append(str(exc))
-                continue
-            state = "recorded" if written else "unchanged"
-            kind = " (inferred)" if schema["inferred"] else ""
-            print(f"{state} {name} {version}{kind} -> {store.path(name)}", file=out)
-    problems += _snapshot_rpc(target, out)
-    for problem in problems:
+    done = record(_target(args), infer_history=args.infer_history)
+    for line in done.lines:
+        print(line, file=out)
+    for problem in done.problems:
         print(f"ovo-compat snapshot: error: {problem}", file=sys.stderr)
-    return FAILED if problems else OK
-
-
-def _snapshot_rpc(target: Target, out: TextIO) -> list[str]:
-    # RPC API snapshots live in <snapshots>/rpc; compat_tests.rpc describes them.
-    if not target.rpc:
-        return []
-    from compat_tests.rpc.api import load_apis
-    from compat_tests.rpc.schema import record_api
-    from compat_tests.snapshots import ImmutableVersionError, SnapshotStore
-
-    store = SnapshotStore(target.snapshots / "rpc")
-    problems = []
-    for api in load_apis(target):
-        try:
-            state = "recorded" if record_api(store.directory, api) else "unchanged"
-        except ImmutableVersionError as exc:
-            problems.append(str(exc))
-            continue
-        print(f"{state} RPC API {api.name} -> {store.path(api.name)}", file=out)
-    return problems
+    return FAILED if done.problems else OK
 
 
 def _rpc_failures(target: Target) -> list[Any]:
@@ -176,21 +130,6 @@ def _rpc_failures(target: Target) -> list[Any]:
     from compat_tests.rpc.diff import check_target
 
     return check_target(target)
-
-
-def _inferred(target: Target, cls: type, problems: list[str]) -> dict[str, dict[str, Any]]:
-    from compat_tests.discover import make_context
-    from compat_tests.inference import InferenceError, infer_history
-
-    name = cls.obj_name()
-    try:
-        history = infer_history(cls, context=make_context(target))
-    except InferenceError as exc:
-        oldest = target.oldest_supported(name)
-        if any(parse(v) >= parse(oldest) for v in exc.skipped):
-            problems.append(str(exc))
-        history = exc.history
-    return {v: {**s, "inferred": s.get("inferred", True)} for v, s in history.items()}
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:

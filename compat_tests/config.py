@@ -27,6 +27,7 @@ from typing import Any
 
 from compat_tests.declarations import Declaration, DeclaredException, Transform
 from compat_tests.errors import ConfigError
+from compat_tests.versions import is_version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -43,7 +44,6 @@ __all__ = [
     "target_names",
 ]
 
-_VERSION_RE = re.compile(r"^\d+\.\d+$")
 _PAIR_RE = re.compile(r"^(\*|\d+\.\d+)->(\*|\d+\.\d+)$")
 _DOTTED_RE = re.compile(r"^[A-Za-z_][\w.]*$")
 _REF_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
@@ -254,7 +254,7 @@ def _support(where: str, value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: 'support' must be a table of NAME = \"X.Y\"")
     for key, version in value.items():
-        if not isinstance(version, str) or not _VERSION_RE.match(version):
+        if not is_version(version):
             raise ConfigError(f'{where}.support: {key} = {version!r} is not a version like "1.8"')
     return dict(value)
 

@@ -19,8 +19,10 @@ from oslo_versionedobjects import base as ovo_base
 
 from compat_tests import declarations
 from compat_tests.config import DeclaredException, Target
+from compat_tests.descriptors import objname as descriptor_objname
 from compat_tests.failures import Failure
-from compat_tests.rules import MAJOR, MINOR, REGISTRY, Change, Rule
+from compat_tests.relationships import child_version
+from compat_tests.rules import MAJOR, MINOR, REGISTRY, Change, Rule, added, removed
 from compat_tests.schema import describe
 from compat_tests.snapshots import SnapshotStore
 from compat_tests.verdict import Domain, verdicts
@@ -41,26 +43,22 @@ _rule = REGISTRY.rule
 
 
 # Field presence: ``old`` or ``new`` is None where the field is absent.
-@_rule(
+_rule(
     "object",
     "field-added",
     MINOR,
     "presence",
     "old readers never see it once obj_make_compatible drops it",
-)
-def _field_added(old: Any, new: Any) -> bool:
-    return old is None and new is not None
+)(added)
 
 
-@_rule(
+_rule(
     "object",
     "field-removed",
     MAJOR,
     "presence",
     "old writers still send it and old readers still need it",
-)
-def _field_removed(old: Any, new: Any) -> bool:
-    return old is not None and new is None
+)(removed)
 
 
 # Field descriptors (both present, different).
@@ -268,14 +266,10 @@ def _child_unmapped(mapped: Any, current: Any) -> bool:
 
 
 # Remotable methods: {method: signature}, None when absent.
-@_rule("object", "remotable-added", MINOR, "remotable", "old callers never call it")
-def _remotable_added(old: Any, new: Any) -> bool:
-    return old is None and new is not None
+_rule("object", "remotable-added", MINOR, "remotable", "old callers never call it")(added)
 
 
-@_rule("object", "remotable-removed", MAJOR, "remotable", "old callers still call it")
-def _remotable_removed(old: Any, new: Any) -> bool:
-    return old is not None and new is None
+_rule("object", "remotable-removed", MAJOR, "remotable", "old callers still call it")(removed)
 
 
 @_rule(
@@ -466,13 +460,11 @@ def _unmapped_children(
     schema: Mapping[str, Any], child_versions: Mapping[str, str]
 ) -> list[Change]:
     changes = []
-    version = parse(schema["version"])
     for name, pairs in sorted(schema.get("relationships", {}).items()):
-        objname = _objname(schema.get("fields", {}).get(name, {}))
+        objname = descriptor_objname(schema.get("fields", {}).get(name, {}))
         if objname not in child_versions or not pairs:
             continue
-        applicable = [child for parent, child in pairs if parse(parent) <= version]
-        mapped = sort_versions(applicable)[-1] if applicable else None
+        mapped = child_version(pairs, schema["version"])
         current = child_versions[objname]
         rule = REGISTRY.get("object", "child-version-raised-without-relationship")
         if rule.handler(mapped, current):
@@ -482,11 +474,3 @@ def _unmapped_children(
                 )
             )
     return changes
-
-
-def _objname(descriptor: Mapping[str, Any]) -> str | None:
-    while descriptor:
-        if "objname" in descriptor:
-            return descriptor["objname"]
-        descriptor = descriptor.get("element") or {}
-    return None

@@ -25,6 +25,7 @@ import netaddr
 from oslo_versionedobjects import base, exception, fields
 
 from compat_tests.errors import SnapshotError
+from compat_tests.relationships import all_subclasses as _all_subclasses
 from compat_tests.schema import describe, describe_field
 from compat_tests.versions import parse
 
@@ -332,12 +333,6 @@ def _child_class(
         f"no registered class for child object {objname!r} "
         f"({'; '.join(errors) or 'none defined'}); import the module defining it"
     )
-
-
-def _all_subclasses(klass: type) -> Iterator[type[base.VersionedObject]]:
-    for sub in klass.__subclasses__():
-        yield sub
-        yield from _all_subclasses(sub)
 
 
 def _versioned_mro(klass: type) -> list[Any]:

@@ -22,7 +22,6 @@ A project without such a mechanism uses it like this (also what the harness does
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -30,10 +29,9 @@ import oslo_messaging
 from oslo_config import cfg
 
 from compat_tests.errors import ConfigError
+from compat_tests.versions import is_version
 
 __all__ = ["capped_client", "pin_client", "register_upgrade_levels", "version_cap"]
-
-_VERSION_RE = re.compile(r"^\d+\.\d+$")
 
 
 def register_upgrade_levels(
@@ -68,7 +66,7 @@ def version_cap(
         ) from None
     if value is None or value == "":
         return None
-    if _VERSION_RE.match(value):
+    if is_version(value):
         return value
     known = dict(releases or {})
     if value.lower() in known:

@@ -55,13 +55,18 @@ class Property:
     of the current class, or of the old node's class for ``up``); a ``static``
     property's ``check(runner, case)`` returns the case's failures instead.
     ``lists_skipped``: the property lists below-window versions as skipped cases, so
-    a run says what it does not test.
+    a run says what it does not test.  ``in_place``: the check only serializes the
+    example (never reads its fields), so the shared run checks it on the example
+    itself, passing ``primitives`` (a `compat_tests.properties.primitives.Primitives`
+    computing each of the example's primitives once) and checking once, after every
+    in-place check, that none changed the example; other checks get their own copy.
     """
 
     name: str
     shape: str
     check: Callable[..., Any]
     lists_skipped: bool = False
+    in_place: bool = False
 
     def __post_init__(self) -> None:
         if self.shape not in _SHAPES:
@@ -167,16 +172,16 @@ def _roundtrip(subject: Subject, obj: Any, case: Case) -> Any:
     return check_roundtrip(subject, obj)
 
 
-def _backport(subject: Subject, obj: Any, case: Case) -> Any:
-    return check_backport(subject, obj, case.to_version)
+def _backport(subject: Subject, obj: Any, case: Case, primitives: Any = None) -> Any:
+    return check_backport(subject, obj, case.to_version, primitives=primitives)
 
 
-def _manifest(subject: Subject, obj: Any, case: Case) -> Any:
-    return check_manifest_backport(subject, obj, case.to_version)
+def _manifest(subject: Subject, obj: Any, case: Case, primitives: Any = None) -> Any:
+    return check_manifest_backport(subject, obj, case.to_version, primitives=primitives)
 
 
-def _indirection(subject: Subject, obj: Any, case: Case) -> Any:
-    return check_indirection(subject, obj, case.to_version)
+def _indirection(subject: Subject, obj: Any, case: Case, primitives: Any = None) -> Any:
+    return check_indirection(subject, obj, case.to_version, primitives=primitives)
 
 
 def _upgrade(subject: Subject, obj: Any, case: Case) -> Any:
@@ -185,7 +190,7 @@ def _upgrade(subject: Subject, obj: Any, case: Case) -> Any:
 
 register(Property("snapshot", "static", _snapshot))
 register(Property("roundtrip", "current", _roundtrip))
-register(Property("backport", "down", _backport, lists_skipped=True))
-register(Property("manifest", "down", _manifest))
-register(Property("indirection", "down", _indirection))
+register(Property("backport", "down", _backport, lists_skipped=True, in_place=True))
+register(Property("manifest", "down", _manifest, in_place=True))
+register(Property("indirection", "down", _indirection, in_place=True))
 register(Property("upgrade", "up", _upgrade))

@@ -28,8 +28,13 @@ from typing import Any
 
 from oslo_versionedobjects import base, exception, fields
 
+from compat_tests.descriptors import holds_subclasses as _subclasses
+from compat_tests.descriptors import objname as _objname
 from compat_tests.errors import SnapshotError
+from compat_tests.relationships import all_subclasses as _all_subclasses
+from compat_tests.relationships import child_version as _child_version
 from compat_tests.schema import describe_field, describe_type
+from compat_tests.versions import compatible as _is_compatible
 from compat_tests.versions import is_version as _is_version
 from compat_tests.versions import parse
 
@@ -460,18 +465,6 @@ def _children(
     return children
 
 
-def _objname(descriptor: Mapping[str, Any]) -> str | None:
-    while "objname" not in descriptor and "element" in descriptor:
-        descriptor = descriptor["element"]
-    return descriptor.get("objname")
-
-
-def _subclasses(descriptor: Mapping[str, Any]) -> bool:
-    while "objname" not in descriptor and "element" in descriptor:
-        descriptor = descriptor["element"]
-    return bool(descriptor.get("subclasses"))
-
-
 def _abstract_objnames(schemas: list[Schema], histories: Histories) -> set[str]:
     """Names that ``subclasses=True`` fields of ``schemas`` hold but that have no snapshot."""
     return {
@@ -515,19 +508,6 @@ def _current_class(name: str, current: Mapping[str, type] | None) -> type | None
     return max(defined, key=lambda klass: parse(klass.VERSION), default=None)
 
 
-def _child_version(pairs: list[list[str]], version: str) -> str | None:
-    found = None
-    for parent, child in pairs:
-        if parse(parent) <= parse(version):
-            found = child
-    return found
-
-
-def _is_compatible(requested: str, available: str) -> bool:
-    wanted, have = parse(requested), parse(available)
-    return wanted[0] == have[0] and wanted[1] <= have[1]
-
-
 def _is_object_field(field: fields.Field) -> bool:
     return isinstance(field, (fields.ObjectField, fields.ListOfObjectsField))
 
@@ -544,14 +524,6 @@ def _mixins(current: type | None) -> list[type]:
         )
         if issubclass(current, mixin)
     ]
-
-
-def _all_subclasses(klass: type) -> list[type]:
-    found = []
-    for sub in klass.__subclasses__():
-        found.append(sub)
-        found.extend(_all_subclasses(sub))
-    return found
 
 
 def _by(needed_by: str | None) -> str:

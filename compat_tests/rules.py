@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["MAJOR", "MINOR", "REGISTRY", "Change", "Rule", "RuleSet"]
+__all__ = ["MAJOR", "MINOR", "REGISTRY", "Change", "Rule", "RuleSet", "added", "removed"]
 
 #: Old and new nodes still understand each other.
 MINOR = "minor"
@@ -139,6 +139,16 @@ class RuleSet:
         if not found:
             found = [r for r in rules if r.fallback and r.handler(old, new)]
         return [r.change(field, old, new) for r in found]
+
+
+def added(old: Any, new: Any) -> bool:
+    """The presence handler: absent on the old side, present on the new one."""
+    return old is None and new is not None
+
+
+def removed(old: Any, new: Any) -> bool:
+    """The presence handler: present on the old side, absent on the new one."""
+    return old is not None and new is None
 
 
 #: The one rule registry (object rules: `compat_tests.diff`; RPC: `compat_tests.rpc.diff`).

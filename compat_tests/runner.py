@@ -41,7 +41,9 @@ from compat_tests.declarations import Ledger, first_match
 from compat_tests.failures import CompatFailure, Failure
 from compat_tests.plan import Case, class_cases
 from compat_tests.properties import Shown, Subject, describe, target_access_errors
+from compat_tests.properties.backport import source_changed
 from compat_tests.properties.guarantees import target_rules
+from compat_tests.properties.primitives import Primitives
 from compat_tests.window import Window, support_window
 
 __all__ = ["ObjectSuite", "SharedRun"]
@@ -281,24 +283,42 @@ class ObjectSuite:
         else:
             strategy = strategies.objects(subject.cls, context=self.context, rules=self.rules)
 
+        def record(case: Case, exc: Exception, example: Any) -> None:
+            shown = describe(example)  # never repr(): it may lazy-load
+            failed.setdefault(case.id, (exc, shown))
+            met = findings.setdefault(case.id, {})
+            key = _finding_key(exc)
+            if key not in met:
+                met[key] = f"{_rendered(exc)} (example: {shown})"
+
+        def done(case: Case) -> bool:
+            return case.id in failed and len(findings.get(case.id, {})) >= _MAX_FINDINGS
+
+        def run(case: Case, check: Callable[..., Any], obj: Any, example: Any, **kw: Any) -> None:
+            self.examples_checked += 1
+            try:
+                self._guarded(case, functools.partial(check, obj, **kw))
+            except Exception as exc:  # recorded per pair; the dedicated run re-raises it
+                record(case, exc, example)
+
         def body(example: Any) -> None:
-            for index, (case, check) in enumerate(checks):
-                met = findings.setdefault(case.id, {})
-                if case.id in failed and len(met) >= _MAX_FINDINGS:
-                    continue
-                # A failed case is still checked, for the other distinct findings it meets.
-                # Each check gets its own object: a backport that mutates its source must
-                # not change what the other pairs see.
-                obj = example[index] if upgrade else copy.deepcopy(example)
-                self.examples_checked += 1
-                try:
-                    self._guarded(case, functools.partial(check, obj))
-                except Exception as exc:  # recorded per pair; the dedicated run re-raises it
-                    shown = describe(example[index] if upgrade else example)
-                    failed.setdefault(case.id, (exc, shown))
-                    key = _finding_key(exc)
-                    if key not in met:
-                        met[key] = f"{_rendered(exc)} (example: {shown})"
+            # A failed case is still checked, for the other distinct findings it meets.
+            todo = [(i, c, check) for i, (c, check) in enumerate(checks) if not done(c)]
+            if upgrade:  # one object per old version, each checked by its own case
+                for index, case, check in todo:
+                    run(case, check, example[index], example[index])
+                return
+            # In-place checks share the example and its primitive; every other check gets
+            # its own copy, so a backport that mutates its source changes nothing they see.
+            pristine = copy.deepcopy(example)
+            in_place = [(c, check) for _, c, check in todo if c.definition.in_place]
+            if in_place:
+                self._in_place(in_place, example, pristine, run, record)
+            isolated = [(c, check) for _, c, check in todo if not c.definition.in_place]
+            for index, (case, check) in enumerate(isolated):
+                # the last one may have pristine itself: nobody needs it afterwards
+                obj = pristine if index == len(isolated) - 1 else copy.deepcopy(pristine)
+                run(case, check, obj, pristine)
 
         body.__name__ = body.__qualname__ = f"shared_{direction}_{name}"
         base = settings if settings is not None else hypothesis_settings()
@@ -314,6 +334,40 @@ class ObjectSuite:
         except Exception:  # e.g. no strategy for a field: each dedicated run reports it
             return None
         return SharedRun(name, direction, members, failed, findings)
+
+    def _in_place(
+        self,
+        checks: list[tuple[Case, Callable[..., Any]]],
+        example: Any,
+        pristine: Any,
+        run: Callable[..., None],
+        record: Callable[[Case, Exception, Any], None],
+    ) -> None:
+        """Run the in-place ``checks`` on ``example``, sharing its primitive.
+
+        Should one of them change the example, none of their outcomes count: each is
+        checked again on its own copy of ``pristine`` (with ``run``), which finds the
+        one that did (``backport.mutated-source``).
+        """
+        try:
+            primitives = Primitives(example)
+        except Exception:  # not even serializable: let every check say so on its own copy
+            for case, check in checks:
+                run(case, check, copy.deepcopy(pristine), pristine)
+            return
+        outcomes: list[tuple[Case, Exception]] = []
+        for case, check in checks:
+            try:
+                self._guarded(case, functools.partial(check, example, primitives=primitives))
+            except Exception as exc:  # recorded below, once the example is known unchanged
+                outcomes.append((case, exc))
+        if source_changed(example, primitives.source) is not None:
+            for case, check in checks:
+                run(case, check, copy.deepcopy(pristine), pristine)
+            return
+        self.examples_checked += len(checks)
+        for case, exc in outcomes:
+            record(case, exc, pristine)
 
     def _dedicated_run(
         self, case: Case, subject: Subject, settings: hypothesis_settings | None
@@ -337,9 +391,9 @@ class ObjectSuite:
         chosen = hypothesis_settings(settings, report_multiple_bugs=False)
         chosen(given(obj=strategy)(body))()
 
-    def _property(self, case: Case, subject: Subject) -> Callable[[Any], Any]:
+    def _property(self, case: Case, subject: Subject) -> Callable[..., Any]:
         check = case.definition.check
-        return lambda obj: check(subject, obj, case)
+        return lambda obj, **shared: check(subject, obj, case, **shared)
 
     def class_snapshot_failures(self, name: str) -> list[Failure]:
         """The snapshot check's failures for class ``name`` (the check runs once per suite)."""

@@ -1,4 +1,8 @@
-"""``MAJOR.MINOR`` version strings as OVO uses them, compared numerically ("1.10" > "1.9")."""
+"""``MAJOR.MINOR`` version strings as OVO uses them, compared numerically ("1.10" > "1.9").
+
+The one place that parses them and says whether a reader at one version reads
+another (`compatible`: same major, minor at most).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from collections.abc import Iterable
 
 from compat_tests.errors import OvoCompatError
 
-__all__ = ["VersionError", "is_version", "major", "parse", "sort_versions"]
+__all__ = ["VersionError", "compatible", "is_version", "major", "parse", "sort_versions"]
 
 _VERSION_RE = re.compile(r"^(\d+)\.(\d+)$")
 
@@ -41,3 +45,9 @@ def major(version: str) -> int:
 def sort_versions(versions: Iterable[str]) -> list[str]:
     """``versions`` sorted oldest first, numerically per component."""
     return sorted(versions, key=parse)
+
+
+def compatible(requested: str, available: str) -> bool:
+    """Tell whether a reader at ``available`` reads ``requested``: same major, minor at most."""
+    wanted, have = parse(requested), parse(available)
+    return wanted[0] == have[0] and wanted[1] <= have[1]

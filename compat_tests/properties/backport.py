@@ -14,6 +14,7 @@ from compat_tests.properties._compare import (
     normalized,
     sorted_by_descriptor,
 )
+from compat_tests.properties.primitives import Primitives
 from compat_tests.properties.subject import Subject, child_version, culprit_field
 from compat_tests.versions import parse
 
@@ -21,7 +22,12 @@ _OBJECT_TYPES = ("Object", "List")
 
 
 def check_backport(
-    subject: Subject, obj: Any, version: str, *, manifest: Mapping[str, str] | None = None
+    subject: Subject,
+    obj: Any,
+    version: str,
+    *,
+    manifest: Mapping[str, str] | None = None,
+    primitives: Primitives | None = None,
 ) -> dict[str, Any]:
     """Backport ``obj`` with the current code to ``version`` and check the result.
 
@@ -37,22 +43,33 @@ def check_backport(
 
     Classes whose object fields have no ``obj_relationships`` entry are backported
     with the old node's manifest, as their services do.
+
+    ``primitives``: ``obj``'s primitives, shared by a caller that checks many pairs on
+    the same example; that caller then checks for ``backport.mutated-source`` itself,
+    once after all of them (`source_changed`).
     """
     if manifest is None and subject.needs_manifest():
         manifest = subject.manifest(version)
     pair = (str(obj.VERSION), version)
     with subject.crashes("backport", pair, f"backporting to {version}"):
-        return _backport(subject, obj, version, manifest)
+        return _backport(subject, obj, version, manifest, primitives)
 
 
 def _backport(
-    subject: Subject, obj: Any, version: str, manifest: Mapping[str, str] | None
+    subject: Subject,
+    obj: Any,
+    version: str,
+    manifest: Mapping[str, str] | None,
+    primitives: Primitives | None,
 ) -> dict[str, Any]:
     source_version = str(obj.VERSION)
     pair = (source_version, version)
-    before = normalized(obj.obj_to_primitive())
+    before = normalized(obj.obj_to_primitive()) if primitives is None else primitives.source
     try:
-        primitive = obj.obj_to_primitive(target_version=version, version_manifest=manifest)
+        if primitives is None:
+            primitive = obj.obj_to_primitive(target_version=version, version_manifest=manifest)
+        else:
+            primitive = primitives.at(version, manifest)
     except Exception as exc:
         route = "with a version manifest" if manifest else "with obj_relationships"
         raise subject.failure(
@@ -64,20 +81,21 @@ def _backport(
             field=culprit_field(exc, obj.fields) or _unset_field(obj),
             details={"unset": sorted(f for f in obj.fields if not obj.obj_attr_is_set(f))},
         ) from exc
-    after = normalized(obj.obj_to_primitive())
-    path = first_difference(before, after)
-    if path is not None:
-        subject.report(
-            subject.failure(
-                "backport.mutated-source",
-                (source_version, version),
-                f"backporting changed the source object: {dig(before, path)!r} became "
-                f"{dig(after, path)!r}; obj_make_compatible must edit the primitive, "
-                "never self",
-                field=str(path[1]) if len(path) > 1 else None,
-                location=pointer(*path),
+    if primitives is None:
+        path = source_changed(obj, before)
+        if path is not None:
+            after = normalized(obj.obj_to_primitive())
+            subject.report(
+                subject.failure(
+                    "backport.mutated-source",
+                    (source_version, version),
+                    f"backporting changed the source object: {dig(before, path)!r} became "
+                    f"{dig(after, path)!r}; obj_make_compatible must edit the primitive, "
+                    "never self",
+                    field=str(path[1]) if len(path) > 1 else None,
+                    location=pointer(*path),
+                )
             )
-        )
     _check_primitive(subject, subject.name, normalized(primitive), before, pair, manifest, ())
     # Any field left that the old version lacks was reported and declared above: the
     # declaration says the old node copes, so it is not reported a second time as unreadable.
@@ -85,9 +103,18 @@ def _backport(
     return primitive
 
 
-def check_manifest_backport(subject: Subject, obj: Any, version: str) -> dict[str, Any]:
+def check_manifest_backport(
+    subject: Subject, obj: Any, version: str, *, primitives: Primitives | None = None
+) -> dict[str, Any]:
     """Backport driven by the manifest an old node at ``version`` sends; same checks and codes."""
-    return check_backport(subject, obj, version, manifest=subject.manifest(version))
+    return check_backport(
+        subject, obj, version, manifest=subject.manifest(version), primitives=primitives
+    )
+
+
+def source_changed(obj: Any, before: Any) -> tuple[Any, ...] | None:
+    """Where ``obj``'s primitive differs from ``before`` (its normalized primitive), if anywhere."""
+    return first_difference(before, normalized(obj.obj_to_primitive()))
 
 
 def _unset_field(obj: Any) -> str | None:

@@ -9,6 +9,7 @@ from typing import Any
 from oslo_versionedobjects import base, exception
 
 from compat_tests.properties._compare import dig, first_difference, normalized, sets_sorted
+from compat_tests.properties.primitives import Primitives
 from compat_tests.properties.subject import Subject
 
 
@@ -65,18 +66,23 @@ class _OldNodeSerializer(base.VersionedObjectSerializer):
         return self.deserialize_entity(context, result)
 
 
-def check_indirection(subject: Subject, obj: Any, version: str) -> None:
+def check_indirection(
+    subject: Subject, obj: Any, version: str, *, primitives: Primitives | None = None
+) -> None:
     """The old node at ``version`` deserializes ``obj`` through indirection like a direct backport.
 
     Codes: ``indirection.unreadable`` (the serializer path fails) and
     ``indirection.mismatch`` (the object differs from a manifest-driven direct backport).
+    ``primitives``: ``obj``'s primitives, when a caller shares them between checks.
     """
     pair = (str(obj.VERSION), version)
     with subject.crashes("indirection", pair, f"sending to an old node at {version}"):
-        _check(subject, obj, version)
+        _check(subject, obj, version, primitives)
 
 
-def _check(subject: Subject, obj: Any, version: str) -> None:
+def _check(subject: Subject, obj: Any, version: str, primitives: Primitives | None) -> None:
+    if primitives is None:
+        primitives = Primitives(obj)
     node = subject.node(version)
     manifest = dict(node.manifest)
     old_cls = node.cls(subject.name)
@@ -85,7 +91,7 @@ def _check(subject: Subject, obj: Any, version: str) -> None:
     serializer = _OldNodeSerializer(obj_base, manifest)
     pair = (str(obj.VERSION), version)
     try:
-        received = serializer.deserialize_entity(subject.context, obj.obj_to_primitive())
+        received = serializer.deserialize_entity(subject.context, primitives.full)
     except Exception as exc:
         raise subject.failure(
             "indirection.unreadable",
@@ -93,10 +99,7 @@ def _check(subject: Subject, obj: Any, version: str) -> None:
             f"an old node at {version} could not receive the object through "
             f"object_backport_versions: {type(exc).__name__}: {exc}",
         ) from exc
-    direct = old_cls.obj_from_primitive(
-        obj.obj_to_primitive(target_version=version, version_manifest=manifest),
-        context=subject.context,
-    )
+    direct = old_cls.obj_from_primitive(primitives.at(version, manifest), context=subject.context)
     got = normalized(sets_sorted(received.obj_to_primitive(), subject.descriptors))
     want = normalized(sets_sorted(direct.obj_to_primitive(), subject.descriptors))
     path = first_difference(want, got)

@@ -9,10 +9,11 @@ from typing import Any
 
 from oslo_versionedobjects import fields as ovo_fields
 
+from compat_tests import relationships
+from compat_tests.descriptors import objname
 from compat_tests.errors import OvoCompatError, SnapshotError
 from compat_tests.failures import CompatFailure, Failure
 from compat_tests.properties.access import OVO_ACCESS_ERRORS
-from compat_tests.versions import parse
 
 # Bad input stays an error (it names what to fix); it is never a finding.
 _NOT_FINDINGS: tuple[type[BaseException], ...] = (CompatFailure, OvoCompatError)
@@ -235,16 +236,10 @@ def child_version(
     Returns None when nothing is prescribed (no relationship and no manifest entry)
     and ``""`` when the child must be absent (the parent version predates it).
     """
-    descriptor = schema["fields"].get(field_name, {})
-    objname = descriptor.get("objname") or descriptor.get("element", {}).get("objname")
+    held = objname(schema["fields"].get(field_name, {}))
     if manifest is not None:
-        return manifest.get(objname) if objname else None
+        return manifest.get(held) if held else None
     entries = schema.get("relationships", {}).get(field_name)
     if not entries:
         return None
-    wanted = parse(version)
-    best = ""
-    for parent_v, child_v in sorted(entries, key=lambda e: parse(e[0])):
-        if parse(parent_v) <= wanted:
-            best = child_v
-    return best
+    return relationships.child_version(entries, version) or ""

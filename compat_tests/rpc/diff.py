@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from compat_tests.failures import Failure
-from compat_tests.rules import MAJOR, MINOR, REGISTRY, Change
+from compat_tests.rules import MAJOR, MINOR, REGISTRY, Change, added, removed
 from compat_tests.verdict import Domain, verdicts
 
 __all__ = ["RPC", "Change", "check_api", "check_target", "compare"]
@@ -54,14 +54,10 @@ def _namespace_changed(old: Any, new: Any) -> bool:
 
 
 # Methods: their recorded signature, None where absent.
-@_rule("rpc", "method-added", MINOR, "method", "a new method")
-def _method_added(old: Any, new: Any) -> bool:
-    return old is None and new is not None
+_rule("rpc", "method-added", MINOR, "method", "a new method")(added)
 
 
-@_rule("rpc", "method-removed", MAJOR, "method", "an old client's method no longer answers")
-def _method_removed(old: Any, new: Any) -> bool:
-    return old is not None and new is None
+_rule("rpc", "method-removed", MAJOR, "method", "an old client's method no longer answers")(removed)
 
 
 # Parameters: `Param` pairs, None where absent; a rename pairs two names.
@@ -170,20 +166,20 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
 
 def _compare_params(method: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     old_params, new_params = old["params"], new["params"]
-    removed = [p for p in old_params if p not in new_params]
-    added = [p for p in new_params if p not in old_params]
+    dropped = [p for p in old_params if p not in new_params]
+    new_names = [p for p in new_params if p not in old_params]
     pairs: list[tuple[str, Param | None, Param | None]] = []
-    if len(removed) == 1 and len(added) == 1:
+    if len(dropped) == 1 and len(new_names) == 1:
         pairs.append(
             (
-                removed[0],
-                Param(removed[0], old_params[removed[0]]),
-                Param(added[0], new_params[added[0]]),
+                dropped[0],
+                Param(dropped[0], old_params[dropped[0]]),
+                Param(new_names[0], new_params[new_names[0]]),
             )
         )
-        removed, added = [], []
-    pairs += [(p, Param(p, old_params[p]), None) for p in removed]
-    pairs += [(p, None, Param(p, new_params[p])) for p in added]
+        dropped, new_names = [], []
+    pairs += [(p, Param(p, old_params[p]), None) for p in dropped]
+    pairs += [(p, None, Param(p, new_params[p])) for p in new_names]
     pairs += [
         (p, Param(p, old_params[p]), Param(p, new_params[p])) for p in old_params if p in new_params
     ]

@@ -35,7 +35,8 @@ from oslo_serialization import jsonutils
 from compat_tests import pinning
 from compat_tests.errors import ConfigError
 from compat_tests.rpc.api import RpcApi
-from compat_tests.rpc.schema import describe_api, version_key
+from compat_tests.rpc.schema import describe_api
+from compat_tests.versions import compatible
 from compat_tests.window import support_window
 
 __all__ = [
@@ -121,7 +122,7 @@ def too_new_objects(entity: Any, manifest: dict[str, str], where: str = "") -> T
     """The first object in ``entity`` that a node with ``manifest`` cannot read, or None."""
     for name, version, location in find_objects(entity, where):
         readable = manifest.get(name)
-        if readable is None or not _readable(readable, version):
+        if readable is None or not compatible(version, readable):
             return TooNewObject(name, version, readable, location)
     return None
 
@@ -425,11 +426,6 @@ def _old_method(api: str, version: str, method: str, params: dict[str, Any]) -> 
 
     endpoint_method.__name__ = method
     return endpoint_method
-
-
-def _readable(readable: str, version: str) -> bool:
-    have, want = version_key(readable), version_key(version)
-    return have[0] == want[0] and have[1] >= want[1]
 
 
 def _wire(value: Any) -> Any:

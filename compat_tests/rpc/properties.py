@@ -31,7 +31,7 @@ from compat_tests.rpc.harness import (
     TooNewObject,
     too_new_objects,
 )
-from compat_tests.rpc.schema import version_key
+from compat_tests.versions import compatible
 
 __all__ = ["check_pinned_call", "check_real_call", "check_signatures"]
 
@@ -110,7 +110,7 @@ def _after_reply(error: BaseException) -> bool:
 def _check_sent(harness: Harness, method: str, cap: str, outcome: Outcome) -> None:
     manifest = harness.schema_at(cap).get("objects") or {}
     for sent in outcome.sent:
-        if not _within(sent.version, cap):
+        if not compatible(sent.version, cap):
             _fail(
                 harness,
                 "rpc.cap-exceeded",
@@ -187,11 +187,6 @@ def _kind(error: BaseException) -> str:
     if isinstance(error, RemoteError):
         return error.exc_type or "RemoteError"
     return type(error).__name__.removesuffix("_Remote")
-
-
-def _within(version: str, cap: str) -> bool:
-    have, want = version_key(cap), version_key(version)
-    return have[0] == want[0] and have[1] >= want[1]
 
 
 def _fail(

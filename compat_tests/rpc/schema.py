@@ -24,8 +24,9 @@ from typing import Any
 from oslo_versionedobjects import base as ovo_base
 
 from compat_tests.errors import SnapshotError
+from compat_tests.relationships import all_subclasses
 from compat_tests.rpc.api import RpcApi
-from compat_tests.snapshots import SnapshotStore
+from compat_tests.snapshots import ImmutableVersionError, SnapshotStore
 from compat_tests.versions import parse as version_key
 
 __all__ = [
@@ -76,7 +77,10 @@ def object_manifest(obj_base: type | None) -> dict[str, str]:
         return {}
     manifest: dict[str, str] = {}
     # projects may keep their own registry (Neutron's NeutronObjectRegistry has its own table)
-    registries = [ovo_base.VersionedObjectRegistry, *_subclasses(ovo_base.VersionedObjectRegistry)]
+    registries = [
+        ovo_base.VersionedObjectRegistry,
+        *all_subclasses(ovo_base.VersionedObjectRegistry),
+    ]
     for registry in registries:
         for name, classes in registry.obj_classes().items():
             mine = [c.VERSION for c in classes if issubclass(c, obj_base)]
@@ -85,13 +89,6 @@ def object_manifest(obj_base: type | None) -> dict[str, str]:
             if mine:
                 manifest[name] = max(mine, key=version_key)
     return manifest
-
-
-def _subclasses(cls: type) -> list[type]:
-    found = []
-    for sub in cls.__subclasses__():
-        found += [sub, *_subclasses(sub)]
-    return found
 
 
 def load_history(directory: Path, name: str) -> dict[str, dict[str, Any]]:
@@ -119,10 +116,17 @@ def record_api(directory: Path, api: RpcApi) -> bool:
 
 
 def record_target(target: Any) -> list[str]:
-    """Record every RPC API a target names under ``<snapshots>/rpc``; names of files changed."""
-    from compat_tests.rpc.api import load_apis
+    """Record every RPC API a target names under ``<snapshots>/rpc``; names of files changed.
 
-    return [api.name for api in load_apis(target) if record_api(target.snapshots / "rpc", api)]
+    The RPC half of the record stage (`compat_tests.record.record_rpc`); raises
+    `ImmutableVersionError` for the first recorded version that would change.
+    """
+    from compat_tests.record import record_rpc
+
+    done = record_rpc(target)
+    if done.problems:
+        raise ImmutableVersionError(done.problems[0])
+    return done.changed
 
 
 def _describe_method(method: Any) -> dict[str, Any]:

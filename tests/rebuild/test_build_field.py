@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from neutron_lib.objects import common_types
 from oslo_versionedobjects import fields
 
 from compat_tests.errors import SnapshotError
@@ -30,11 +29,6 @@ FIELDS = {
     "object": fields.ObjectField("Thing", subclasses=True, nullable=True),
     "list-of-objects": fields.ListOfObjectsField("Thing", default=[]),
     "list-of-enum": fields.ListOfEnumField(valid_values=["x", "y"]),
-    "neutron-port-range-0": common_types.PortRangeWith0Field(),
-    "neutron-vlan": common_types.VlanIdRangeField(),
-    "neutron-ip-version": common_types.IPVersionEnumField(),
-    "neutron-dscp": common_types.DscpMarkField(),
-    "neutron-ip-protocol": common_types.IpProtocolEnumField(),
 }
 
 
@@ -63,15 +57,6 @@ def test_old_enum_choices_are_enforced():
     assert field.coerce(None, "colour", "red") == "red"
     with pytest.raises(ValueError):
         field.coerce(None, "colour", "green")
-
-
-def test_old_range_params_are_enforced():
-    descriptor = describe_field(common_types.PortRangeField())
-    descriptor["params"] = {"start": 10, "end": 20}
-    field = build_field(descriptor)
-    assert field.coerce(None, "port", 15) == 15
-    with pytest.raises(ValueError):
-        field.coerce(None, "port", 21)
 
 
 def test_naive_datetime_stays_naive():

@@ -9,6 +9,8 @@ import pytest
 from compat_tests.rpc import check_real_call
 
 URL = "rabbit://guest:guest@127.0.0.1:5672/"
+# Needs a real RabbitMQ: not in the default run; `tox -e functional` (run by .ci/run) runs it.
+pytestmark = pytest.mark.rabbit
 
 
 @pytest.fixture(scope="module", autouse=True)
