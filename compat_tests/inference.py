@@ -89,11 +89,11 @@ class InferenceError(SnapshotError):
         self.name = name
         self.history = history
         self.skipped = skipped
-        refused = "".join(f"\n  {version}: {reason}" for version, reason in skipped.items())
+        refused = "; ".join(f"{version}: {reason}" for version, reason in skipped.items())
         inferred = ", ".join(history) or "none"
         super().__init__(
             f"{name}: cannot infer version(s) {', '.join(skipped)} from the backport code; "
-            f"inferred and recorded: {inferred}.  Per version:{refused}\n  Record those "
+            f"inferred and recorded: {inferred}.  Per version: {refused}.  Record those "
             "versions from an installed old release (`ovo-compat snapshot` in its environment), "
             "or raise the support window "
             f'above them ([tool.ovo-compat.targets.<name>.support] {name} = "<version>")'
