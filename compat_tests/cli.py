@@ -98,6 +98,26 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also record older versions inferred from each class's backport code",
     )
+    snapshot.add_argument(
+        "--release",
+        metavar="SPEC",
+        help="record an old release instead of this environment: pip requirements such as "
+        "'neutron==25.2.3 neutron-lib==3.15.0', a wheel, or a git+URL@ref#egg=NAME; installed "
+        "into a cached virtualenv (docs/snapshots.rst) and merged into the store in any order",
+    )
+    snapshot.add_argument(
+        "--no-index",
+        action="store_true",
+        help="with --release: install the spec with pip --no-index --no-deps (local wheels or "
+        "directories, --find-links); ovo-compat's dependencies come from this environment",
+    )
+    snapshot.add_argument(
+        "--find-links",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="with --release: extra pip --find-links location (repeatable)",
+    )
     check = command("check", _check, "diff the current classes against the snapshots")
     check.add_argument("--format", choices=("text", "json"), default="text")
     run = command("run", _run, "run the compatibility test suite with pytest")
@@ -114,9 +134,23 @@ def _target(args: argparse.Namespace) -> Target:
 
 
 def _snapshot(args: argparse.Namespace, out: TextIO) -> int:
-    from compat_tests.record import record
+    target = _target(args)
+    if args.release:
+        from compat_tests.recording import merge, record_release
 
-    done = record(_target(args), infer_history=args.infer_history)
+        recording = record_release(
+            target,
+            args.release,
+            infer=args.infer_history,
+            index=not args.no_index,
+            find_links=args.find_links,
+            out=out,
+        )
+        done = merge(target, recording)
+    else:
+        from compat_tests.record import record
+
+        done = record(target, infer_history=args.infer_history)
     for line in done.lines:
         print(line, file=out)
     for problem in done.problems:

@@ -151,6 +151,8 @@ _R("upgrade.crash", "upgrade", "the old node's primitive must be producible and 
 _R("upgrade.unreadable", "upgrade", "the current code must read what old nodes send")
 _R("upgrade.rebackport", "upgrade", "a read-then-backported object must equal what was sent")
 _R("upgrade.access", "upgrade", "default fields old nodes never send, or raise NotImplementedError")
+_R("release.unreadable", "release", "bump the parent's VERSION when a child changes")
+_R("release.lost-value", "release", "bump the parent's VERSION when a child changes")
 # The RPC snapshot check (``ovo-compat check``; ``test_rpc_snapshot``).
 _R("rpc.snapshot-missing", "rpc-snapshot", "run `ovo-compat snapshot` and commit the file")
 _R("rpc.version-regressed", "rpc-snapshot", "RPC versions only go up")

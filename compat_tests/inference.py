@@ -8,8 +8,12 @@ field *presence* is known), the relationships are the current ``obj_relationship
 entries that already existed at ``v``, and the schema is marked ``"inferred": true``
 with a null fingerprint.
 
-The instances are built deterministically (no Hypothesis draw): a representative value
-per field type, checked with the field's own ``coerce``.  When backport code refuses a
+The instances are built deterministically: a representative value per field type, checked
+with the field's own ``coerce``.  A field type with a strategy registered through
+``strategies.register_field_strategy`` (the target's ``strategies`` modules, which
+`compat_tests.discover.Catalog.load` imports first) takes its value from that strategy,
+the same registry the suite draws from: Hypothesis's simplest example, found with a fixed
+seed and no example database.  When backport code refuses a
 version even for an instance holding only defaults and nulls, that version is not
 inferred and `InferenceError` reports it together with what could be inferred.
 """
@@ -17,10 +21,12 @@ inferred and `InferenceError` reports it together with what could be inferred.
 from __future__ import annotations
 
 import datetime
+import random
 import uuid
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import hypothesis
 import netaddr
 from oslo_versionedobjects import base, exception, fields
 
@@ -92,10 +98,9 @@ class InferenceError(SnapshotError):
         refused = "; ".join(f"{version}: {reason}" for version, reason in skipped.items())
         inferred = ", ".join(history) or "none"
         super().__init__(
-            f"{name}: cannot infer version(s) {', '.join(skipped)} from the backport code; "
-            f"inferred and recorded: {inferred}.  Per version: {refused}.  Record those "
-            "versions from an installed old release (`ovo-compat snapshot` in its environment), "
-            "or raise the support window "
+            f"{name}: cannot infer version(s) {', '.join(skipped)} from the backport code "
+            f"({refused}); inferred: {inferred}.  Record those versions from the old release "
+            "that shipped them (`ovo-compat snapshot --release SPEC`), or raise the support window "
             f'above them ([tool.ovo-compat.targets.<name>.support] {name} = "<version>")'
         )
 
@@ -232,7 +237,7 @@ def _value(
         if field.nullable:
             return None
     try:
-        candidates = _candidates(cls, field._type, defaults, depth)
+        candidates = _registered(cls, name, field) + _candidates(cls, field._type, defaults, depth)
     except _Refused:
         raise
     except Exception as exc:  # e.g. a child object class that is not registered
@@ -247,36 +252,48 @@ def _value(
         return field.default
     if field.nullable:
         return None
-    registered = _strategy_value(cls, name, field)
-    if registered is not _NONE:
-        return registered
+    kind = type(field._type)
     raise _Refused(
-        f"no value found for field {name!r} of type {type(field._type).__name__}; give the "
-        "field a default, or record this version from an installed old release"
+        f"no value found for field {name!r} of type {kind.__name__}; register a strategy for "
+        f"it in one of the target's 'strategies' modules (strategies.register_field_strategy("
+        f"{kind.__module__}.{kind.__qualname__}, ...)), which inference uses as the suite does, "
+        "or record this version from the old release (`ovo-compat snapshot --release SPEC`)"
     )
 
 
-_NONE = object()
+def _registered(cls: type[base.VersionedObject], name: str, field: fields.Field) -> list[Any]:
+    """The simplest value of the strategy registered for ``field``'s type, if one is registered.
 
-
-def _strategy_value(cls: type, name: str, field: fields.Field) -> Any:
-    """The simplest value the field's registered strategy draws (deterministic), else _NONE.
-
-    A project's own field types (Nova's ``NetworkVIFModel``, ``VersionPredicate``) have no
-    built-in candidate, but the target's strategies module registers one.
+    Only registrations count (the built-in strategies are what `_candidates` already
+    mirrors); a registered type's values come from the registry, as in the suite.
     """
-    from hypothesis import HealthCheck, find, settings
+    from strategies import _registry  # the registry the suite's strategies read
 
-    import strategies
+    kinds = [field._type] + (
+        [field._type._element_type._type]
+        if isinstance(field._type, fields.CompoundFieldType)
+        else []
+    )
+    if not any(
+        _registry.user_registration(klass) is not None
+        for kind in kinds
+        for klass in type(kind).__mro__
+    ):
+        return []
+    from strategies import field_values
 
+    plain = fields.Field(field._type, nullable=False)
+    values = field_values(plain, owner=cls.obj_name(), name=name)
     try:
-        return find(
-            strategies.field_values(field, owner=cls.obj_name(), name=name),
+        found = hypothesis.find(
+            values,
             lambda value: True,
-            settings=settings(database=None, suppress_health_check=list(HealthCheck)),
+            settings=hypothesis.settings(database=None, max_examples=50, deadline=None),
+            random=random.Random(0),
         )
-    except Exception:  # no strategy for it either: the caller reports the field
-        return _NONE
+    except (hypothesis.errors.NoSuchExample, hypothesis.errors.Unsatisfiable):
+        return []
+    return [found]
 
 
 def _candidates(

@@ -44,7 +44,8 @@ from compat_tests.window import Window
 
 __all__ = ["PROPERTIES", "Case", "Property", "class_cases", "get", "register"]
 
-_SHAPES = ("static", "current", "down", "up")
+# ``release``: one case per class checked against recorded releases (compat_tests.graph).
+_SHAPES = ("static", "current", "down", "up", "release")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,9 @@ class Property:
     @property
     def direction(self) -> str | None:
         """Which shared run checks it: ``current`` or ``upgrade`` examples (None: no examples)."""
-        return {"current": "current", "down": "current", "up": "upgrade"}.get(self.shape)
+        return {"current": "current", "down": "current", "up": "upgrade", "release": "current"}.get(
+            self.shape
+        )
 
 
 #: property name -> `Property`, in the order cases are listed.
@@ -147,7 +150,10 @@ def class_cases(
     ``where`` names the setting that moves the support window (shown on skipped cases).
     """
     props = PROPERTIES.values()
-    result = [Case(name, p.name, current, current) for p in props if not p.pair]
+    # ``release`` cases exist only for classes the runner finds a release for.
+    result = [
+        Case(name, p.name, current, current) for p in props if not p.pair and p.shape != "release"
+    ]
     if window is None:
         return result
     for v in reversed(window.supported):
@@ -194,3 +200,12 @@ register(Property("backport", "down", _backport, lists_skipped=True, in_place=Tr
 register(Property("manifest", "down", _manifest, in_place=True))
 register(Property("indirection", "down", _indirection, in_place=True))
 register(Property("upgrade", "up", _upgrade))
+
+
+def _release(subject: Subject, obj: Any, case: Case) -> Any:
+    from compat_tests.graph import check_release_graph
+
+    return check_release_graph(subject, obj, subject.releases())
+
+
+register(Property("release", "release", _release))

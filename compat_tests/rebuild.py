@@ -9,10 +9,20 @@ Isolation: rebuilt classes are never registered in a ``VersionedObjectRegistry``
 class table is process-global and shared by every registry subclass).  They resolve
 child objects with their own ``obj_class_from_name``, which only looks inside the node.
 
-Strictness: OVO's ``_obj_from_primitive`` silently ignores keys of the primitive's data
-that the class has no field for.  Rebuilt classes refuse them with `UnknownFieldsError`,
-because a new node sending a field the old one does not know is exactly what the suite
-must notice.
+Reading like real OVO: a rebuilt class parses primitives with OVO's own
+``_obj_from_primitive``, which ignores keys of the data that its version has no field
+for, exactly as a real old node does (a backport that leaves such keys in is reported by
+the backport property, not as an old node that cannot read it).  ``subclasses=True``
+children are instances of their declared class: a rebuilt class whose current class
+descends from a class that a ``subclasses=True`` field of the node declares derives from
+the node's rebuilt version of that class (or, for an abstract one the node does not hold,
+from a fieldless stand-in of that name), so oslo's ``Object.coerce`` finds the declared
+name in its MRO as it does for the real classes.
+
+Releases: `OldNode.for_release` builds the node of a recorded release
+(`compat_tests.releases`), the versions that shipped together; `OldNode.for_version` uses
+the oldest fully recorded release that shipped the requested version, and otherwise the
+release the history implies (`resolve_manifest`), which `release` marks inferred.
 
 The project's own backport code is never used: ``obj_make_compatible`` of a rebuilt
 class backports children through the recorded relationships and drops the fields the
@@ -38,22 +48,13 @@ from compat_tests.versions import compatible as _is_compatible
 from compat_tests.versions import is_version as _is_version
 from compat_tests.versions import parse
 
-__all__ = ["OldNode", "UnknownFieldsError", "build_field"]
+__all__ = ["OldNode", "build_field", "resolve_manifest"]
 
 Schema = Mapping[str, Any]
 Histories = Mapping[str, Mapping[str, Schema]]
 
 # Descriptor keys describing the field rather than its type.
 _FIELD_KEYS = ("nullable", "default")
-
-
-class UnknownFieldsError(exception.VersionedObjectsException):
-    """A primitive carries fields that the old node's version of the object does not have."""
-
-    msg_fmt = (
-        "%(objname)s %(objver)s (old node) got unknown field(s) %(fields)s; "
-        "that version only has %(known)s"
-    )
 
 
 class OldNode:
@@ -79,11 +80,12 @@ class OldNode:
         self._current = current
         self._classes: dict[str, type[base.VersionedObject]] = {}
         self._ancestors: dict[str, type] = {}
-        self._abstract = _abstract_objnames(
-            [_history(histories, n).get(v, {}) for n, v in self._manifest.items()], histories
+        self._abstract = _subclasses_targets(
+            [_history(histories, n).get(v, {}) for n, v in self._manifest.items()]
         )
-        for name, version in self._manifest.items():
-            self._classes[name] = self._build_class(name, version)
+        self.release: Any = None
+        for name in self._manifest:
+            self._built(name)
 
     @classmethod
     def for_version(
@@ -93,15 +95,40 @@ class OldNode:
         version: str,
         *,
         current: Mapping[str, type] | None = None,
+        releases: list[Any] | None = None,
     ) -> OldNode:
         """The node holding ``name`` at ``version``.
 
-        Children named by its relationships are at the version the relationships map
-        ``version`` to (transitively); every other recorded name is at its newest
-        recorded version.
+        With ``releases`` (`compat_tests.releases.Release`), the oldest fully recorded one
+        that shipped ``name`` at ``version`` is the node.  Otherwise children named by its
+        relationships are at the version the relationships map ``version`` to
+        (transitively) and every other recorded name is at its newest recorded version;
+        ``release`` then says the node is an inferred release.
         """
+        from compat_tests.releases import implied, release_for
+
+        recorded = release_for(releases or [], histories, name, version)
+        if recorded is not None:
+            return cls.for_release(histories, recorded, current=current)
         manifest = resolve_manifest(histories, name, version, current=current)
-        return cls(manifest, histories, current=current)
+        node = cls(manifest, histories, current=current)
+        node.release = implied(manifest, name, version)
+        return node
+
+    @classmethod
+    def for_release(
+        cls, histories: Histories, release: Any, *, current: Mapping[str, type] | None = None
+    ) -> OldNode:
+        """The node of a recorded release: exactly the class versions it shipped."""
+        node = cls(dict(release.objects), histories, current=current)
+        node.release = release
+        return node
+
+    def tree_versions(self, name: str) -> dict[str, str]:
+        """The manifest this node sends for ``name``: ``obj_tree_get_versions``, declared keys."""
+        from compat_tests.manifests import tree_versions
+
+        return tree_versions(self.cls(name), self._classes.get)
 
     @property
     def manifest(self) -> dict[str, str]:
@@ -134,6 +161,12 @@ class OldNode:
             )
         return self._ancestors[objname]
 
+    def _built(self, name: str) -> type[base.VersionedObject]:
+        # Built on demand, so that a rebuilt declared base exists before its subclasses.
+        if name not in self._classes:
+            self._classes[name] = self._build_class(name, self._manifest[name])
+        return self._classes[name]
+
     def _build_class(self, name: str, version: str) -> type[base.VersionedObject]:
         history = _history(self._histories, name)
         if version not in history:
@@ -151,8 +184,12 @@ class OldNode:
         # Values of ``Object(X, subclasses=True)`` fields must have a class named X in their
         # MRO (oslo's Object.coerce); X may be an abstract class with no snapshot (neutron's
         # QosRule), so rebuilt subclasses carry a fieldless stand-in named X.
-        ancestors = [self._ancestor(n) for n in sorted(self._abstract & _ancestor_names(current))]
-        bases = (*_mixins(current), _NodeObject, *ancestors)
+        declared = sorted(self._abstract & _ancestor_names(current))
+        # A declared base the node holds is the rebuilt base itself (children are instances
+        # of it, as real subclasses are); one it does not hold gets a fieldless stand-in.
+        rebuilt = tuple(self._built(n) for n in declared if n in self._manifest and n != name)
+        ancestors = [self._ancestor(n) for n in declared if n not in self._manifest]
+        bases = (*_mixins(current), *rebuilt, _NodeObject, *ancestors)
         attrs: dict[str, Any] = {
             "VERSION": version,
             "fields": built,
@@ -192,7 +229,7 @@ class _AbstractAncestor:
 
 
 class _NodeObject(base.VersionedObject):
-    """Private base of rebuilt classes: node-local lookup, strict parsing, generic backport."""
+    """Private base of rebuilt classes: node-local lookup, OVO's own parsing, generic backport."""
 
     _node: OldNode
     _history: Mapping[str, Schema]
@@ -209,16 +246,6 @@ class _NodeObject(base.VersionedObject):
         raise exception.IncompatibleObjectVersion(
             objname=objname, objver=objver, supported=found.VERSION
         )
-
-    @classmethod
-    def _obj_from_primitive(cls, context: Any, objver: str, primitive: dict[str, Any]) -> Any:
-        data = cls._obj_primitive_field(primitive, "data")
-        unknown = sorted(set(data) - set(cls.fields))
-        if unknown:
-            raise UnknownFieldsError(
-                objname=cls.obj_name(), objver=cls.VERSION, fields=unknown, known=sorted(cls.fields)
-            )
-        return super()._obj_from_primitive(context, objver, primitive)
 
     def obj_make_compatible(self, primitive: dict[str, Any], target_version: str) -> None:
         """Backport children by the recorded relationships; drop fields ``target_version`` lacks."""
@@ -465,13 +492,13 @@ def _children(
     return children
 
 
-def _abstract_objnames(schemas: list[Schema], histories: Histories) -> set[str]:
-    """Names that ``subclasses=True`` fields of ``schemas`` hold but that have no snapshot."""
+def _subclasses_targets(schemas: list[Schema]) -> set[str]:
+    """Names that ``subclasses=True`` fields of ``schemas`` declare (recorded or abstract)."""
     return {
         objname
         for schema in schemas
         for fd in schema.get("fields", {}).values()
-        if (objname := _objname(fd)) is not None and _subclasses(fd) and objname not in histories
+        if (objname := _objname(fd)) is not None and _subclasses(fd)
     }
 
 

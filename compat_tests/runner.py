@@ -111,6 +111,9 @@ class ObjectSuite:
         default_factory=dict, init=False, repr=False
     )
     _windows: dict[str, Window | None] = field(default_factory=dict, init=False, repr=False)
+    _release_nodes: dict[str, list[tuple[Any, Any]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         if self.ledger is None:
@@ -140,6 +143,7 @@ class ObjectSuite:
                 context=self.context,
                 access_errors=self.access_errors or (),
                 declared=self._excused,
+                releases=functools.partial(self.release_nodes, name),
             )
         return self._subjects[name]
 
@@ -156,7 +160,12 @@ class ObjectSuite:
 
                 # The target's own classes, not whatever else shares their names in OVO's
                 # global registry (another target, a test double).
-                factory = functools.partial(OldNode.for_version, current=self.classes)
+                from compat_tests.releases import releases_of
+
+                # An old node is a release: the recorded one that shipped the version.
+                factory = functools.partial(
+                    OldNode.for_version, current=self.classes, releases=releases_of(self._store)
+                )
             self._nodes[key] = factory(self.histories, name, version)
         return self._nodes[key]
 
@@ -189,7 +198,24 @@ class ObjectSuite:
         """The cases of class ``name``, including skipped ones (with their reason)."""
         key = name if name in self.target.support else "default"
         where = f"[tool.ovo-compat.targets.{self.target.name}.support] {key}"
-        return class_cases(name, str(self.classes[name].VERSION), self.window(name), where)
+        current = str(self.classes[name].VERSION)
+        cases = class_cases(name, current, self.window(name), where)
+        if self.release_nodes(name):  # its graph changed under an unchanged VERSION
+            cases.append(Case(name, "release", current, current))
+        return cases
+
+    def release_nodes(self, name: str) -> list[tuple[Any, Any]]:
+        """``(release, node)`` for `compat_tests.graph.graph_releases` of ``name`` (cached)."""
+        if name not in self._release_nodes:
+            from compat_tests.graph import graph_releases
+            from compat_tests.rebuild import OldNode
+            from compat_tests.releases import releases_of
+
+            found = graph_releases(name, self.classes, self.histories, releases_of(self._store))
+            self._release_nodes[name] = [
+                (r, OldNode.for_release(self.histories, r, current=self.classes)) for r in found
+            ]
+        return self._release_nodes[name]
 
     def run(self, case: Case, settings: hypothesis_settings | None = None) -> None:
         """Run ``case``: raises `CompatFailure` (after Hypothesis shrinking) when it fails.

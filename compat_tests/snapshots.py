@@ -5,11 +5,19 @@ The same store serves object classes (``snapshots/<target>``) and RPC APIs
 (``snapshots/<target>/rpc``); it only validates the envelope, the version keys and
 that each schema is a JSON object whose ``"version"`` (if any) matches its key.
 
-Recording is append-only: re-recording an identical schema is a no-op, a differing
-one is refused with a diff.  One upgrade is allowed: an *inferred* schema (derived
-from backport code, ``"inferred": true``) may be replaced by the exact schema of the
-same version when both have the same field names, e.g. when the project's old
-release is installed and ``ovo-compat snapshot`` is run against it.
+Recording merges, in any order (an older release after a newer one adds its versions):
+
+* a version not recorded yet is added;
+* an identical schema is a no-op (``recorded_from``, where the schema came from, and
+  the repr-based ``fingerprint`` are not part of the comparison); when the recorded
+  exact schema has no ``recorded_from`` yet, the new one's is added: additive metadata,
+  nothing recorded changes;
+* an exact schema replaces an *inferred* one (``"inferred": true``, derived from backport
+  code) of the same version; when they differ beyond descriptor details the outcome says
+  the inference was wrong, and how;
+* an inferred schema never replaces an exact one;
+* two exact schemas that differ are a real conflict: refused with a diff
+  (`ImmutableVersionError`).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import copy
 import difflib
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +34,33 @@ from compat_tests._jsonfile import dumps_stable, read_json, write_json_atomic
 from compat_tests.errors import SnapshotError
 from compat_tests.versions import is_version, parse, sort_versions
 
-__all__ = ["ImmutableVersionError", "SnapshotStore", "schema_diff"]
+__all__ = ["PROVENANCE_KEY", "ImmutableVersionError", "Merge", "SnapshotStore", "schema_diff"]
+
+#: Schema key saying where an exact schema was recorded from (`compat_tests.provenance`).
+PROVENANCE_KEY = "recorded_from"
 
 
 class ImmutableVersionError(SnapshotError):
     """A recorded version would be rewritten with a different schema; the message holds a diff."""
+
+
+@dataclass(frozen=True)
+class Merge:
+    """What `SnapshotStore.merge` did with one schema.
+
+    ``outcome`` is ``"recorded"`` (a new version), ``"unchanged"``, ``"provenance-added"``
+    (an identical recorded schema gained its ``recorded_from``), ``"refined"`` (an exact
+    schema replaced an inferred one with the same field names) or ``"inference-wrong"``
+    (an exact schema replaced an inferred one it contradicts; ``note`` says how).
+    """
+
+    outcome: str
+    note: str = ""
+
+    @property
+    def changed(self) -> bool:
+        """True when the file was written."""
+        return self.outcome != "unchanged"
 
 
 class SnapshotStore(Mapping[str, dict[str, dict[str, Any]]]):
@@ -71,34 +102,27 @@ class SnapshotStore(Mapping[str, dict[str, dict[str, Any]]]):
     def record(self, name: str, version: str, schema: Mapping[str, Any]) -> bool:
         """Record ``schema`` as ``name`` at ``version``; return True if the file changed.
 
-        An identical re-record returns False.  A differing re-record raises
-        `SnapshotError` with a diff, except that an inferred schema is replaced by an
-        exact one with the same field names.
+        See `merge` for the rules; a conflict raises `ImmutableVersionError` with a diff.
         """
+        return self.merge(name, version, schema).changed
+
+    def merge(self, name: str, version: str, schema: Mapping[str, Any]) -> Merge:
+        """Merge ``schema`` into the history of ``name`` at ``version`` (module docstring rules)."""
         path = self.path(name)
         parse(version, where=f"{path}: recording {name}")
         new = _normalised(schema, path, name, version)
         history = self._load(name) if path.is_file() else {}
         old = history.get(version)
-        if old == new:
-            return False
-        if old is not None and _without_fingerprint(old) == _without_fingerprint(new):
-            # Same structure; only the repr-based hash moved (a library changed how a
-            # field type prints).  The first recording stays, as released.
-            return False
-        if old is not None and _refines(new, old):
-            return False  # the exact record already says more than this inference
-        if old is not None and not _refines(old, new):
-            raise ImmutableVersionError(
-                f"{path}: version {version} of {name} is already recorded with a different "
-                "schema. A released version is immutable: bump VERSION (minor for a "
-                "compatible change, major for a breaking one) and record again.\n"
-                + schema_diff(old, new, f"recorded {name} {version}", f"current {name} {version}")
-            )
+        result = _merge_one(path, name, version, old, new)
+        if result.outcome == "unchanged":
+            return result
+        if result.outcome == "provenance-added":
+            assert old is not None
+            new = {**old, PROVENANCE_KEY: new[PROVENANCE_KEY]}
         history[version] = new
         versions = {v: history[v] for v in sort_versions(history)}
         write_json_atomic(path, {"name": name, "versions": versions})
-        return True
+        return result
 
     # Mapping protocol: lets a store be passed wherever ``{name: {version: schema}}`` is expected.
     def __getitem__(self, name: str) -> dict[str, dict[str, Any]]:
@@ -175,14 +199,65 @@ def _check_schema(schema: Any, path: Path, name: str, version: str) -> None:
         )
 
 
-def _without_fingerprint(schema: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in schema.items() if key != "fingerprint"}
+def _comparable(schema: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in schema.items() if k not in ("fingerprint", PROVENANCE_KEY)}
 
 
-def _refines(inferred: dict[str, Any], exact: dict[str, Any]) -> bool:
-    # An exact schema refines an inferred one of the same version with the same field names.
-    return (
-        inferred.get("inferred") is True
-        and exact.get("inferred") is False
-        and set(inferred.get("fields", {})) == set(exact.get("fields", {}))
+def _merge_one(
+    path: Path, name: str, version: str, old: dict[str, Any] | None, new: dict[str, Any]
+) -> Merge:
+    if old is None:
+        return Merge("recorded")
+    old_inferred, new_inferred = old.get("inferred") is True, new.get("inferred") is True
+    if _comparable(old) == _comparable(new):
+        # Same structure; only where it came from or the repr-based hash differ.  The
+        # first recording stays, as released; its provenance may be filled in.
+        if PROVENANCE_KEY not in old and PROVENANCE_KEY in new and not old_inferred:
+            return Merge("provenance-added")
+        return Merge("unchanged")
+    if not old_inferred and new_inferred:
+        return Merge("unchanged")  # an exact record says more than any inference
+    if old_inferred and not new_inferred:
+        wrong = _inference_errors(old, new)
+        if not wrong:
+            return Merge("refined")
+        return Merge("inference-wrong", f"the inferred {name} {version} was wrong: {wrong}")
+    diff = schema_diff(old, new, f"recorded {name} {version}", f"new {name} {version}")
+    if old_inferred:
+        raise ImmutableVersionError(
+            f"{path}: {name} {version} is already recorded with a different inferred schema; "
+            "inference from this code disagrees with the earlier inference. Record the exact "
+            "schema from the release that shipped it (`ovo-compat snapshot --release SPEC`), "
+            "which replaces the inferred one, or delete the inferred version to infer it "
+            "again.\n" + diff
+        )
+    raise ImmutableVersionError(
+        f"{path}: version {version} of {name} is already recorded with a different "
+        f"schema ({_origin(old)}; the new one is {_origin(new)}). A released version is "
+        "immutable: if the working tree changed the class, bump VERSION (minor for a "
+        "compatible change, major for a breaking one) and record again; if both come from "
+        "releases, those releases shipped different schemas under one version, a real "
+        "conflict to resolve by hand (check which recording is the release's).\n" + diff
     )
+
+
+def _origin(schema: Mapping[str, Any]) -> str:
+    source = schema.get(PROVENANCE_KEY)
+    if not isinstance(source, dict):
+        return "recorded from an unknown source"
+    where = source.get("file") or source.get("module") or "?"
+    dist = source.get("distribution")
+    if dist:
+        return f"recorded from {dist} {source.get('version')} ({where})"
+    return f"recorded from {where}"
+
+
+def _inference_errors(inferred: Mapping[str, Any], exact: Mapping[str, Any]) -> str:
+    """How ``inferred`` got the field set wrong ("" when only descriptor details differ)."""
+    had, has = set(inferred.get("fields", {})), set(exact.get("fields", {}))
+    parts = []
+    if has - had:
+        parts.append(f"it lacked field(s) {', '.join(sorted(has - had))}")
+    if had - has:
+        parts.append(f"it had field(s) {', '.join(sorted(had - has))} that the release did not")
+    return "; ".join(parts)

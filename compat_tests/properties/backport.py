@@ -175,9 +175,10 @@ def _check_primitive(
                     pair,
                     field_name,
                     (*path, data_key, field_name),
-                    f"field {field_name!r} is sent to version {version} of {name}, which does not "
-                    f"have it; drop it in obj_make_compatible when target_version < the version "
-                    "that added it",
+                    f"field {field_name!r} is sent to version {version} of {name}, which does "
+                    "not have it; a real old node reads the object and ignores that key (as "
+                    "OVO's obj_from_primitive does), but the backport must drop it: drop it in "
+                    "obj_make_compatible when target_version < the version that added it",
                     name,
                 )
             )

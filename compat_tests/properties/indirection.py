@@ -84,7 +84,7 @@ def _check(subject: Subject, obj: Any, version: str, primitives: Primitives | No
     if primitives is None:
         primitives = Primitives(obj)
     node = subject.node(version)
-    manifest = dict(node.manifest)
+    manifest = subject.manifest(version)  # what its serializer sends: obj_tree_get_versions
     old_cls = node.cls(subject.name)
     api = CurrentCodeIndirection(subject.cls)
     obj_base = type(subject.name, (old_cls,), {"indirection_api": api})

@@ -94,17 +94,11 @@ def _check_current_manifest(subject: Subject, obj: Any, primitive: dict, version
 
 
 def _tree_versions(obj: Any) -> dict[str, str]:
-    # {object name: version} of obj and every child it holds: what a node at these versions sends.
-    versions = {obj.obj_name(): str(obj.VERSION)}
-    for name in obj.fields:
-        if not obj.obj_attr_is_set(name):
-            continue
-        value = getattr(obj, name)
-        children = value if isinstance(value, (list, tuple)) else [value]
-        for child in children:
-            if hasattr(child, "obj_to_primitive") and hasattr(child, "fields"):
-                versions.update(_tree_versions(child))
-    return versions
+    # What a node at the current versions sends: obj_tree_get_versions of the object's class,
+    # keyed by the classes its fields declare (not by the concrete children it happens to hold).
+    from compat_tests.manifests import registry_lookup, tree_versions
+
+    return tree_versions(type(obj), registry_lookup(type(obj)))
 
 
 def _field_at(subject: Subject, path: tuple[Any, ...]) -> str | None:

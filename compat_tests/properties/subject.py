@@ -53,6 +53,9 @@ class Subject:
     _descriptors: dict[tuple[str, str], Any] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: ``(release, node)`` of each recorded release shipping this class at its current
+    #: version with another object graph under it (`compat_tests.graph`).
+    releases: Callable[[], list[Any]] = field(default=list)
 
     @property
     def current(self) -> str:
@@ -164,8 +167,8 @@ class Subject:
         )
 
     def manifest(self, version: str) -> dict[str, str]:
-        """The version manifest an old node at ``version`` would send."""
-        return dict(self.node(version).manifest)
+        """The version manifest an old node at ``version`` sends: ``obj_tree_get_versions``."""
+        return self.node(version).tree_versions(self.name)
 
 
 def loading_field(exc: BaseException) -> str | None:

@@ -206,3 +206,21 @@ RbNoRules = base.VersionedObjectRegistry.objectify(RbNoRules)
 
 def test_class_without_relationships_is_backported_with_a_manifest():
     assert set(infer_history(RbNoRules)["1.0"]["fields"]) == {"part"}
+
+
+def test_inference_takes_values_of_custom_types_from_the_strategy_registry(monkeypatch):
+    from hypothesis import strategies as st
+
+    from strategies import _registry, temporary_field_strategy
+    from tests.snapshots._iqn.objects import IQN, SnapTargetPortal
+
+    # Not registered (another test may have imported the vendor's strategies module).
+    monkeypatch.delitem(_registry._USER, IQN, raising=False)
+    with pytest.raises(InferenceError) as info:
+        infer_history(SnapTargetPortal)
+    assert "field 'iqn' of type IQN" in str(info.value)
+    assert "register_field_strategy(tests.snapshots._iqn.objects.IQN" in str(info.value)
+
+    with temporary_field_strategy(IQN, st.just("iqn.2001-04.com.example:disk1")):
+        history = infer_history(SnapTargetPortal)
+    assert sorted(history["1.0"]["fields"]) == ["iqn"]

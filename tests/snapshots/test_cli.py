@@ -145,14 +145,21 @@ def test_run_hands_over_to_pytest(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     ]
 
 
-def test_snapshot_refuses_a_version_older_than_recorded(tmp_path: Path, capsys) -> None:
+def test_an_older_release_recorded_after_a_newer_one_adds_its_versions(
+    tmp_path: Path, capsys
+) -> None:
+    # Issue 9, problem 4: "VERSION 1.2 is older than the recorded 1.5 ...; versions only move
+    # forward" refused recording an old release after a newer one.
     config = str(_config(tmp_path, objects="tests.snapshots._infer_objs"))
     store = SnapshotStore(tmp_path / "snaps")
     store.record("SnapVolume", "1.5", {"version": "1.5", "fields": {}, "inferred": False})
-    status, _, err = _run(capsys, "snapshot", "--config", config)
-    assert status == 1
-    assert "SnapVolume: VERSION 1.2 is older than the recorded 1.5" in err
-    assert list(store.history("SnapVolume")) == ["1.5"]
+    status, out, err = _run(capsys, "snapshot", "--config", config)
+    assert status == 0, err
+    assert "recorded SnapVolume 1.2" in out
+    assert list(store.history("SnapVolume")) == ["1.2", "1.5"]
+    # The working tree being older than the store is still the check's business.
+    status, out, _ = _run(capsys, "check", "--config", config)
+    assert status == 1 and "snapshot.version-regressed" in out
 
 
 def test_rpc_apis_are_recorded_and_checked_too(tmp_path: Path, capsys) -> None:
@@ -208,3 +215,21 @@ def test_run_passes_pytest_arguments_without_a_separator(
         "--compat-target",
         "t",
     ]
+
+
+def test_infer_history_uses_the_targets_registered_field_strategies(tmp_path, capsys) -> None:
+    # Issue 9, problem 3: inference failed with "no value found for field 'iqn' of type IQN"
+    # although the target's strategies module registers a strategy for IQN.
+    config = str(
+        _config(
+            tmp_path,
+            objects="tests.snapshots._iqn.objects",
+            extra='strategies = ["tests.snapshots._iqn.compat_strategies"]\n',
+        )
+    )
+    status, out, err = _run(capsys, "snapshot", "--config", config, "--infer-history")
+    assert status == 0, err
+    assert "recorded SnapTargetPortal 1.0 (inferred)" in out
+    history = SnapshotStore(tmp_path / "snaps").history("SnapTargetPortal")
+    assert sorted(history["1.0"]["fields"]) == ["iqn"]
+    assert sorted(history["1.1"]["fields"]) == ["iqn", "lun"]

@@ -83,8 +83,72 @@ def test_exact_schema_replaces_inferred_one_with_same_fields(tmp_path: Path) -> 
     assert store.latest("Port") == exact
     assert store.record("Port", "1.0", inferred) is False  # exact record wins over inference
     assert store.latest("Port") == exact
-    with pytest.raises(SnapshotError, match="already recorded"):
-        store.record("Port", "1.0", {**_schema("1.0", id="UUID", x="String"), "inferred": True})
+    # An inference never overrides an exact recording, whatever it says.
+    assert (
+        store.record("Port", "1.0", {**_schema("1.0", id="UUID", x="X"), "inferred": True}) is False
+    )
+    assert store.latest("Port") == exact
+
+
+def test_exact_schema_replaces_an_inference_it_contradicts_and_says_so(tmp_path: Path) -> None:
+    # Issue 9, problem 8: recording a shipped release's exact schema over a wrong inferred
+    # one was refused with "bump VERSION".
+    store = SnapshotStore(tmp_path)
+    store.record("Port", "1.1", _schema("1.1", id="UUID", name="String"))
+    store.record("Port", "1.0", {**_schema("1.0", id="UUID", name="String"), "inferred": True})
+    exact = {**_schema("1.0", id="UUID"), "recorded_from": {"module": "m", "file": "m.py"}}
+
+    result = store.merge("Port", "1.0", exact)
+
+    assert result.outcome == "inference-wrong"
+    assert "inferred Port 1.0 was wrong" in result.note
+    assert "it had field(s) name that the release did not" in result.note
+    assert store.history("Port")["1.0"] == exact
+    assert list(store.history("Port")) == ["1.0", "1.1"]
+
+
+def test_conflicting_exact_recordings_are_refused_naming_both_origins(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path)
+    first = {**_schema("1.0", id="UUID"), "recorded_from": _origin("24.2.2")}
+    store.record("Port", "1.0", first)
+    original = store.path("Port").read_text()
+    with pytest.raises(SnapshotError) as info:
+        store.merge("Port", "1.0", {**_schema("1.0", id="String"), "recorded_from": _origin("25")})
+    message = str(info.value)
+    assert "recorded from neutron 24.2.2 (neutron/objects/ports.py)" in message
+    assert "the new one is recorded from neutron 25" in message
+    assert '-      "type": "UUID"' in message and '+      "type": "String"' in message
+    assert store.path("Port").read_text() == original
+
+
+def test_provenance_is_added_to_an_identical_recording_and_never_replaced(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path)
+    store.record("Port", "1.0", _schema("1.0", id="UUID"))
+    with_origin = {**_schema("1.0", id="UUID"), "recorded_from": _origin("24.2.2")}
+
+    assert store.merge("Port", "1.0", with_origin).outcome == "provenance-added"
+    assert store.latest("Port") == with_origin
+    later = {**_schema("1.0", id="UUID"), "recorded_from": _origin("25.2.3")}
+    assert store.merge("Port", "1.0", later).outcome == "unchanged"
+    assert store.latest("Port")["recorded_from"]["version"] == "24.2.2"
+
+
+def test_a_differing_inference_is_refused_without_bump_advice(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path)
+    store.record("Port", "1.0", {**_schema("1.0", id="UUID"), "inferred": True})
+    with pytest.raises(SnapshotError) as info:
+        store.record("Port", "1.0", {**_schema("1.0", id="UUID", x="S"), "inferred": True})
+    assert "bump VERSION" not in str(info.value)
+    assert "--release" in str(info.value)
+
+
+def _origin(version: str) -> dict:
+    return {
+        "module": "neutron.objects.ports",
+        "file": "neutron/objects/ports.py",
+        "distribution": "neutron",
+        "version": version,
+    }
 
 
 def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

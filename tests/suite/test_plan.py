@@ -60,9 +60,11 @@ def test_every_property_has_a_shape_and_a_check() -> None:
         "manifest",
         "indirection",
         "upgrade",
+        "release",
     ]
     for prop in plan.PROPERTIES.values():
-        assert prop.shape in ("static", "current", "down", "up") and callable(prop.check)
+        shapes = ("static", "current", "down", "up", "release")
+        assert prop.shape in shapes and callable(prop.check)
 
 
 def test_support_window_is_computed_once_per_class(suite) -> None:

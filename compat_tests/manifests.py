@@ -1,0 +1,73 @@
+"""Version manifests as real nodes send them: ``obj_tree_get_versions``, keyed by declared class.
+
+A node asking for a backport sends ``{object name: version}`` for its class and, recursively,
+for the class each object field *declares* (``ObjectField("DeviceMetadata",
+subclasses=True)`` contributes ``DeviceMetadata``, never the concrete subclasses a value may
+hold), which is what OVO's ``obj_tree_get_versions`` computes and what
+``_obj_relationship_for`` looks children up by.  A declared name with no class (an abstract
+base such as Neutron's ``QosRule``) is left out, where OVO would raise
+``UnregisteredSubobject``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from oslo_versionedobjects import exception, fields
+
+__all__ = ["declared_children", "registry_lookup", "tree_versions"]
+
+Lookup = Callable[[str], "type | None"]
+
+
+def tree_versions(cls: type, lookup: Lookup) -> dict[str, str]:
+    """``{name: version}`` of ``cls`` and every class its object fields declare, transitively.
+
+    ``lookup(objname)`` returns the class a node holds under that name, or None.
+    """
+    tree: dict[str, str] = {}
+    pending = [cls]
+    while pending:
+        klass = pending.pop()
+        name = klass.obj_name()
+        if name in tree:
+            continue
+        tree[name] = str(klass.VERSION)
+        for objname in declared_children(klass):
+            child = lookup(objname)
+            if child is not None and objname not in tree:
+                pending.append(child)
+    return dict(sorted(tree.items()))
+
+
+def declared_children(cls: type) -> list[str]:
+    """The object names ``cls``'s fields declare (``Object`` and lists, sets, dicts of them)."""
+    names = []
+    for field in cls.fields.values():
+        field_type: Any = field._type
+        while isinstance(field_type, fields.CompoundFieldType):
+            field_type = field_type._element_type._type
+        if isinstance(field_type, fields.Object):
+            names.append(field_type._obj_name)
+    return sorted(set(names))
+
+
+def registry_lookup(owner: type) -> Lookup:
+    """Look names up as ``owner``'s own ``obj_class_from_name`` does (the project's registry)."""
+
+    def lookup(objname: str) -> type | None:
+        try:
+            return owner.obj_class_from_name(objname, "1.0")
+        except exception.IncompatibleObjectVersion as exc:
+            supported = exc.kwargs.get("supported")
+            if supported is None:
+                return None
+            try:
+                return owner.obj_class_from_name(objname, str(supported))
+            except exception.VersionedObjectsException:
+                return None
+        except exception.VersionedObjectsException:
+            return None
+
+    return lookup
