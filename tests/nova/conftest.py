@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 _HERE = Path(__file__).parent
-_ENV = "OVO_COMPAT_NOVA"
+ENV = "OVO_COMPAT_NOVA"
 _left_out: list[str] = []
 
 
-def _selected(config: pytest.Config) -> bool:
-    if os.environ.get(_ENV) == "1":
+def selected(config: pytest.Config) -> bool:
+    """True when this run includes tests/nova (its tox env, or a path under it)."""
+    if os.environ.get(ENV) == "1":
         return True
     for arg in config.invocation_params.args:
         path = Path(str(arg).split("::")[0])
@@ -35,7 +36,7 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
         *collection_path.parents,
     ):
         return None
-    if not _selected(config):
+    if not selected(config):
         _left_out.append(collection_path.name)
         return True
     if importlib.util.find_spec("nova") is None:
@@ -51,5 +52,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _left_out:
         terminalreporter.write_line(
             f"tests/nova not collected ({len(_left_out)} files; Nova is not a dependency of the "
-            f"core tests): run `tox -e compat-nova` or set {_ENV}=1 to include it"
+            f"core tests): run `tox -e compat-nova` or set {ENV}=1 to include it"
         )
