@@ -163,10 +163,20 @@ _R(
     "keep the old signature until the next major, or declare it with its reason",
 )
 _R("rpc.stale-exception", "rpc-snapshot", "delete the declaration that no longer matches")
+_R("rpc.history-missing", "rpc-history", "record each cap of the window from its release")
+_R("rpc.shape-unknown", "rpc-shapes", "record the cap's shapes from its release, or declare it")
+_R("rpc.ungenerated-parameter", "rpc-check", "give the parameter a strategy or an annotation")
 # The pinned-client RPC properties.
 _R("rpc.cap-exceeded", "rpc-call", "add a can_send_version() branch for the cap")
 _R("rpc.old-server-rejects", "rpc-call", "do not send methods/arguments the cap's server lacks")
-_R("rpc.new-server-rejects", "rpc-call, rpc-signatures", "keep old methods; default new params")
+_R(
+    "rpc.new-server-rejects",
+    "rpc-call, rpc-signatures, rpc-recorded",
+    "keep old methods; default new params",
+)
+_R("rpc.method-not-at-cap", "rpc-call", "refuse before sending a method the cap lacks")
+_R("rpc.payload-shape", "rpc-call", "send the cap's payload shape, or bump the RPC version")
+_R("rpc.default-changed", "rpc-call", "keep the old default or send the value explicitly")
 _R("rpc.unsupported-version", "rpc-call", "the server must speak every version in the window")
 _R("rpc.too-new-object", "rpc-call", "backport objects to the receiving node's versions")
 _R("rpc.unreadable-result", "rpc-call", "backport results to the client's version")

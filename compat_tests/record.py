@@ -37,31 +37,19 @@ def record(target: Target, *, infer_history: bool = False) -> Recorded:
     from compat_tests.recording import collect, merge
 
     done = merge(target, collect(target, infer=infer_history), rpc=False)
-    rpc = record_rpc(target)
+    rpc = record_rpc(target, infer_history=infer_history)
     done.lines += rpc.lines
     done.changed += rpc.changed
     done.problems += rpc.problems
     return done
 
 
-def record_rpc(target: Target) -> Recorded:
-    """Record every RPC API of ``target`` under ``<snapshots>/rpc``."""
+def record_rpc(target: Target, *, infer_history: bool = False) -> Recorded:
+    """Record every RPC API of ``target`` under ``<snapshots>/rpc`` (`compat_tests.rpc.record`)."""
     done = Recorded()
     if not target.rpc:
         return done
-    from compat_tests.rpc.api import load_apis
-    from compat_tests.rpc.schema import record_api
-    from compat_tests.snapshots import ImmutableVersionError, SnapshotStore
+    from compat_tests.rpc.record import record_apis
 
-    store = SnapshotStore(target.snapshots / "rpc")
-    for api in load_apis(target):
-        try:
-            written = record_api(store.directory, api)
-        except ImmutableVersionError as exc:
-            done.problems.append(str(exc))
-            continue
-        if written:
-            done.changed.append(api.name)
-        state = "recorded" if written else "unchanged"
-        done.lines.append(f"{state} RPC API {api.name} -> {store.path(api.name)}")
+    done.lines, done.changed, done.problems = record_apis(target, infer_history=infer_history)
     return done

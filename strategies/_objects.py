@@ -16,6 +16,7 @@ from oslo_versionedobjects import fields as ovo_fields
 
 from strategies._errors import ObjectResolutionError, StrategyError
 from strategies._fields import Site, build, has_objects
+from strategies._ovo import all_subclasses, child_version
 from strategies._registry import on_change
 
 # A version no registry holds: asking for it makes obj_class_from_name report the newest
@@ -294,14 +295,7 @@ class _Children:
 
     def _relationship_version(self, name: str | None) -> str | None:
         pairs = getattr(self._owner, "obj_relationships", {}).get(name or "", ())
-        at = versionutils.convert_version_to_tuple(self._version or self._owner.VERSION)
-        chosen = None
-        for parent_version, child_version in sorted(
-            pairs, key=lambda p: versionutils.convert_version_to_tuple(p[0])
-        ):
-            if versionutils.convert_version_to_tuple(parent_version) <= at:
-                chosen = child_version
-        return chosen
+        return child_version(pairs, self._version or self._owner.VERSION)
 
 
 @contextlib.contextmanager
@@ -322,14 +316,7 @@ def _quiet_lookups() -> Iterator[None]:
 def _subclass_names(objname: str) -> list[str]:
     """``objname`` then the object names of every subclass of a class named ``objname``."""
     names: set[str] = set()
-    pending = list(base.VersionedObject.__subclasses__())
-    seen: set[type] = set()
-    while pending:
-        klass = pending.pop()
-        if klass in seen:
-            continue
-        seen.add(klass)
-        pending.extend(klass.__subclasses__())
+    for klass in all_subclasses(base.VersionedObject):
         if any(getattr(k, "obj_name", None) and k.obj_name() == objname for k in klass.__mro__):
             names.add(klass.obj_name())
     names.discard(objname)

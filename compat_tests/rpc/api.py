@@ -17,13 +17,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import oslo_messaging
 from hypothesis import strategies as st
 from oslo_versionedobjects import base as ovo_base
 
 from compat_tests.discover import resolve_ref
 from compat_tests.errors import ConfigError
 
-__all__ = ["RpcApi", "argument_strategy", "client_methods", "load_apis"]
+__all__ = [
+    "RpcApi",
+    "argument_strategy",
+    "client_methods",
+    "load_apis",
+    "ungenerated_parameters",
+]
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,12 @@ class RpcApi:
     returns the current server's endpoint objects; their ``target.version`` is the
     API's current version.  ``arguments`` maps a client method name to
     ``{parameter: strategy}`` overrides.
+
+    ``server_serializer(cap)`` builds the serializer the project's RPC server uses in
+    a deployment pinned at ``cap`` (cinder and nova pin it so replies are backported);
+    None: the same serializer as the clients.  ``refuses`` lists the exceptions a
+    client raises, before sending anything, for a method its cap does not have
+    (``RPCVersionCapError`` unless the project documents its own).
     """
 
     name: str
@@ -51,6 +64,23 @@ class RpcApi:
     client_attr: str = "client"
     namespace: str | None = None
     timeout: float = 5.0
+    server_serializer: Callable[[str | None], Any] | None = None
+    refuses: tuple[type[BaseException], ...] = (oslo_messaging.RPCVersionCapError,)
+
+    def object_base(self, registry: Any = None) -> type | None:
+        """The class objects of this API derive from: ``obj_base``, the serializer's, or None.
+
+        Without ``obj_base`` the serializer's ``OBJ_BASE_CLASS`` names it; failing
+        that, the classes of the target's ``registry`` (a ``VersionedObjectRegistry``
+        subclass) are used by `compat_tests.rpc.schema.object_manifest`.
+        """
+        if self.obj_base is not None:
+            return self.obj_base
+        if self.serializer is not None:
+            base = getattr(self.serializer(), "OBJ_BASE_CLASS", None)
+            if isinstance(base, type) and base is not ovo_base.VersionedObject:
+                return base
+        return None
 
     def make_serializer(self) -> Any:
         """The serializer both sides use: the project's own, or one for obj_base."""
@@ -136,6 +166,40 @@ def argument_strategy(api: RpcApi, client: Any, method: str) -> st.SearchStrateg
             )
         (optional if param.default is not param.empty else required)[param.name] = strategy
     return st.fixed_dictionaries(required, optional=optional)
+
+
+def ungenerated_parameters(api: RpcApi, client: Any) -> list[tuple[str, str]]:
+    """``(method(param), message)`` per client parameter the harness never generates.
+
+    The message gives the line that adds a strategy.
+
+    A parameter with a default, no annotation and no strategy in ``api.arguments``
+    is always omitted, so the messages that carry it are never exercised.
+    """
+    lines = []
+    for method in client_methods(api, client):
+        func = getattr(client, method)
+        params = list(inspect.signature(func).parameters.values())[1:]
+        try:
+            hints = typing.get_type_hints(func)
+        except Exception:
+            hints = {}
+        overrides = api.arguments.get(method, {})
+        for param in params:
+            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                continue
+            if param.name in overrides or param.name in hints or param.default is param.empty:
+                continue
+            lines.append(
+                (
+                    f"{method}({param.name})",
+                    f"RPC API {api.name}: {type(client).__name__}.{method} parameter "
+                    f"{param.name!r} (default {param.default!r}, no annotation, no strategy) is "
+                    f"never generated; add RpcApi(arguments={{{method!r}: {{{param.name!r}: "
+                    "<strategy>}}) or annotate it",
+                )
+            )
+    return lines
 
 
 def _from_annotation(annotation: Any) -> st.SearchStrategy:

@@ -15,7 +15,15 @@ param-made-required        major     old clients may omit it
 param-made-optional        minor     a default appeared
 default-changed            minor     old clients omitting it get a different value
 namespace-changed          major     old clients address another namespace
+payload-changed            major     a dict/list payload changed shape at a key path
+payload-extended           minor     a dict payload gained an optional key
 =========================  ========  ===================================================
+
+Payload rules compare the recorded shapes (`compat_tests.rpc.shapes`) of the two
+versions where both exist (``payload-changed``: a key removed, a type or object
+version changed, a key made required or optional); one pair of shapes may hit
+them at several key paths, each a `Change` whose ``field`` is
+``method(param)/key/path`` (``<reply>`` for the return value).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from typing import Any, NamedTuple
 from compat_tests.failures import Failure
 from compat_tests.rules import MAJOR, MINOR, REGISTRY, Change, added, removed
 from compat_tests.verdict import Domain, verdicts
+from compat_tests.versions import sort_versions
 
 __all__ = ["RPC", "Change", "check_api", "check_target", "compare"]
 
@@ -143,8 +152,33 @@ def _default_changed(old: Param | None, new: Param | None) -> bool:
     )
 
 
-def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
-    """Every rule hit going from schema ``old`` to schema ``new``, in method order."""
+# Payloads: the recorded shapes of one argument or reply (`compat_tests.rpc.shapes`).
+def _payload_hits(old: Any, new: Any) -> list[tuple[str, str, str, Any, Any]]:
+    from compat_tests.rpc import shapes
+
+    return shapes.compare(old, new)
+
+
+@_rule("rpc", "payload-changed", MAJOR, "payload", "a dict/list payload changed shape")
+def _payload_changed(old: Any, new: Any) -> bool:
+    return any(hit[0] == "payload-changed" for hit in _payload_hits(old, new))
+
+
+@_rule("rpc", "payload-extended", MINOR, "payload", "a dict payload gained an optional key")
+def _payload_extended(old: Any, new: Any) -> bool:
+    return any(hit[0] == "payload-extended" for hit in _payload_hits(old, new))
+
+
+def compare(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    old_shapes: Mapping[str, Any] | None = None,
+    new_shapes: Mapping[str, Any] | None = None,
+) -> list[Change]:
+    """Every rule hit going from schema ``old`` to schema ``new``, in method order.
+
+    With the payload shapes of both versions, shape changes are listed too.
+    """
     changes = REGISTRY.hits(
         "rpc", "namespace", old.get("namespace"), new.get("namespace"), "<namespace>"
     )
@@ -161,6 +195,28 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
                 after and after["signature"],
                 name,
             )
+    if old_shapes and new_shapes:
+        changes += compare_shapes(old_shapes, new_shapes)
+    return changes
+
+
+def compare_shapes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    """``payload-changed`` / ``payload-extended`` between two recorded shape entries.
+
+    Each key path where a pair of shapes differs is its own `Change` (the rule
+    handlers above answer for the whole pair; the paths come from the same
+    `compat_tests.rpc.shapes.compare`).
+    """
+    changes = []
+    old_methods, new_methods = old.get("methods", {}), new.get("methods", {})
+    for method in sorted(set(old_methods) & set(new_methods)):
+        before, after = old_methods[method], new_methods[method]
+        pairs = [(p, before["params"][p], after["params"].get(p)) for p in before["params"]]
+        pairs.append(("<reply>", before.get("reply"), after.get("reply")))
+        for param, was, now in pairs:
+            for rule, _severity, path, a, b in _payload_hits(was, now):
+                where = f"{method}({param}){'' if path == '/' else path}"
+                changes.append(REGISTRY.get("rpc", rule).change(where, a, b))
     return changes
 
 
@@ -210,8 +266,13 @@ def check_api(
     *,
     oldest: str = "0.0",
     path: str | None = None,
+    shapes: Mapping[str, Mapping[str, Any]] | None = None,
+    current_shapes: Mapping[str, Any] | None = None,
 ) -> list[Failure]:
     """Verdicts for the current schema of API ``name`` against its recorded ``history``.
+
+    With ``shapes`` (recorded payload shapes by version) and ``current_shapes`` the
+    newest recorded version and the current one are compared with their payloads.
 
     The same verdict as objects (`compat_tests.verdict`): codes ``rpc.snapshot-missing``,
     ``rpc.version-regressed``, ``rpc.unbumped`` (signature changed, version kept),
@@ -220,25 +281,18 @@ def check_api(
     ``oldest`` on).
     """
     where = path or f"snapshots/<target>/rpc/{name}.json"
-    return verdicts(RPC, name, history, current, path=where, oldest=oldest)
+    changes = None
+    if history and current_shapes is not None:
+        latest = sort_versions(history)[-1]
+        old_shapes = (shapes or {}).get(latest)
+        changes = compare(history[latest], current, old_shapes, current_shapes)
+    return verdicts(RPC, name, history, current, path=where, oldest=oldest, changes=changes)
 
 
 def check_target(target: Any) -> list[Failure]:
-    """`check_api` for every RPC API a target names (what ``ovo-compat check`` reports)."""
-    from compat_tests.rpc.api import load_apis
-    from compat_tests.rpc.schema import describe_api, load_history
+    """What ``ovo-compat check`` reports for every RPC API of a target (`RpcSuite.preflight`)."""
+    from compat_tests.rpc.suite import RpcSuite, target_fixtures
 
-    failures = []
-    directory = target.snapshots / "rpc"
-    for api in load_apis(target):
-        history = load_history(directory, api.name)
-        failures.extend(
-            check_api(
-                api.name,
-                history,
-                describe_api(api),
-                oldest=target.oldest_supported(api.name),
-                path=str(directory / f"{api.name}.json"),
-            )
-        )
-    return failures
+    with target_fixtures(target) as catalog:
+        with RpcSuite.load(target, registry=catalog.registry) as suite:
+            return suite.preflight()

@@ -2,41 +2,45 @@
 
 Two paths, both with the project's real client code and a real ``RPCClient``:
 
-* the **fast path** (`Harness.call`) gives the client an ``RPCTransport`` over an
-  in-process driver that JSON-encodes every message like a wire would, records it,
-  and hands it straight to an ``oslo_messaging.RPCDispatcher`` in a worker thread
-  (bounded by the API's timeout).  No listener, so no poll sleep per call;
+* the **fast path** (`Harness.call`) gives the client an ``RPCTransport`` over the
+  in-process driver of `compat_tests.rpc.transport` and hands every message
+  straight to an ``oslo_messaging.RPCDispatcher`` in a worker thread (bounded by
+  the API's timeout).  No listener, so no poll sleep per call;
 * the **real path** (`Harness.real_call`) goes through ``get_rpc_transport`` (``fake:/``
   by default, any URL such as ``rabbit://`` works) and ``get_rpc_server``.  The
   stock fake listener sleeps up to 50 ms when idle, so the properties use it
   once per (method, cap, server version) rather than per example.
 
 A server "as it was at version X" is rebuilt from the RPC snapshot of X
-(`rebuilt_endpoint`): every recorded method with its recorded parameters, and a
-serializer that refuses objects newer than the X-era manifest.
+(`compat_tests.rpc.rebuild`).  The current server runs with the serializer the
+project configures for its RPC server (``RpcApi.server_serializer``).
 """
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import fixtures
 import oslo_messaging
 from oslo_config import cfg
 from oslo_messaging import conffixture
-from oslo_messaging._drivers import base as driver_base
-from oslo_serialization import jsonutils
 
 from compat_tests import pinning
 from compat_tests.errors import ConfigError
 from compat_tests.rpc.api import RpcApi
+from compat_tests.rpc.rebuild import (
+    ManifestSerializer,
+    OldServerRejects,
+    TooNewObject,
+    find_objects,
+    rebuilt_endpoint,
+    too_new_objects,
+)
 from compat_tests.rpc.schema import describe_api
-from compat_tests.versions import compatible
+from compat_tests.rpc.transport import Incoming, Outcome, Sent, sync_transport, wire
 from compat_tests.window import support_window
 
 __all__ = [
@@ -47,7 +51,9 @@ __all__ = [
     "Sent",
     "ServerError",
     "TooNewObject",
+    "find_objects",
     "rebuilt_endpoint",
+    "too_new_objects",
 ]
 
 
@@ -63,162 +69,11 @@ class ServerError(Exception):
         self.error = error
 
 
-class OldServerRejects(TypeError):
-    """A server rebuilt from a snapshot refused a message (unknown argument, missing one)."""
-
-
-class TooNewObject(Exception):
-    """An object inside a message is newer than the receiving node can read."""
-
-    def __init__(self, name: str, version: str, readable: str | None, location: str) -> None:
-        have = f"reads at most {name} {readable}" if readable else f"does not know {name}"
-        super().__init__(f"object {name} {version} at {location}: that node {have}")
-        self.name, self.version, self.readable, self.location = name, version, readable, location
-
-
-@dataclass(frozen=True)
-class Sent:
-    """One message as it crossed the wire (after a JSON round trip)."""
-
-    target: oslo_messaging.Target
-    ctxt: dict[str, Any]
-    message: dict[str, Any]
-    wait_for_reply: bool
-
-    @property
-    def version(self) -> str:
-        """The message's version (oslo's default is 1.0)."""
-        return self.message.get("version", "1.0")
-
-
-@dataclass
-class Outcome:
-    """What one client call did: messages sent, raw replies, result or error."""
-
-    sent: list[Sent] = field(default_factory=list)
-    replies: list[Any] = field(default_factory=list)
-    result: Any = None
-    error: BaseException | None = None
-
-
-def find_objects(entity: Any, location: str = "") -> list[tuple[str, str, str]]:
-    """``(name, version, location)`` of every serialized versioned object inside ``entity``."""
-    found = []
-    if isinstance(entity, dict):
-        names = [k for k in entity if isinstance(k, str) and k.endswith(".name")]
-        for key in names:
-            prefix = key[: -len(".name")]
-            if f"{prefix}.version" in entity and f"{prefix}.data" in entity:
-                found.append((entity[key], entity[f"{prefix}.version"], location or "/"))
-        for key, value in entity.items():
-            found.extend(find_objects(value, f"{location}/{key}"))
-    elif isinstance(entity, (list, tuple)):
-        for index, value in enumerate(entity):
-            found.extend(find_objects(value, f"{location}/{index}"))
-    return found
-
-
-def too_new_objects(entity: Any, manifest: dict[str, str], where: str = "") -> TooNewObject | None:
-    """The first object in ``entity`` that a node with ``manifest`` cannot read, or None."""
-    for name, version, location in find_objects(entity, where):
-        readable = manifest.get(name)
-        if readable is None or not compatible(version, readable):
-            return TooNewObject(name, version, readable, location)
-    return None
-
-
-def rebuilt_endpoint(api_name: str, schema: dict[str, Any]) -> Any:
-    """An endpoint object with exactly the methods and parameters recorded in ``schema``.
-
-    Each method checks the arguments the old server would have taken (unknown or
-    missing ones raise `OldServerRejects`) and returns None: the old server's
-    results are unknown, only its acceptance is checked.
-    """
-    version = schema["version"]
-    methods = {
-        name: _old_method(api_name, version, name, desc["params"])
-        for name, desc in schema["methods"].items()
-    }
-    methods["target"] = oslo_messaging.Target(namespace=schema.get("namespace"), version=version)
-    return type(f"{api_name}Server_{version.replace('.', '_')}", (), methods)()
-
-
-class _ManifestSerializer(oslo_messaging.Serializer):
-    """Wraps a serializer; refuses incoming objects newer than an old node's manifest."""
-
-    def __init__(self, inner: Any, manifest: dict[str, str]) -> None:
-        self._inner, self._manifest = inner, manifest
-
-    def serialize_entity(self, ctxt: Any, entity: Any) -> Any:
-        return self._inner.serialize_entity(ctxt, entity)
-
-    def deserialize_entity(self, ctxt: Any, entity: Any) -> Any:
-        problem = too_new_objects(entity, self._manifest)
-        if problem is not None:
-            raise problem
-        return self._inner.deserialize_entity(ctxt, entity)
-
-    def serialize_context(self, ctxt: Any) -> Any:
-        return self._inner.serialize_context(ctxt)
-
-    def deserialize_context(self, ctxt: Any) -> Any:
-        return self._inner.deserialize_context(ctxt)
-
-
-class _Incoming:
-    """The slice of an incoming message ``RPCDispatcher.dispatch`` reads."""
-
-    client_timeout = None
-
-    def __init__(self, ctxt: dict[str, Any], message: dict[str, Any]) -> None:
-        self.ctxt, self.message = ctxt, message
-
-
-class _SyncDriver(driver_base.BaseDriver):
-    """In-process RPC driver: JSON round trip, record, dispatch synchronously (bounded)."""
-
-    def __init__(self, conf: cfg.ConfigOpts, handler: Callable[[dict, dict], Any]) -> None:
-        super().__init__(conf, oslo_messaging.TransportURL.parse(conf, "fake:/"))
-        self.handler = handler
-        self.outcome = Outcome()
-
-    def require_features(self, requeue: bool = True) -> None:
-        """Nothing to require: the driver is in-process."""
-
-    def send(
-        self,
-        target,
-        ctxt,
-        message,
-        wait_for_reply=None,
-        timeout=None,
-        call_monitor_timeout=None,
-        retry=None,
-        transport_options=None,
-    ):
-        ctxt, message = _wire(ctxt), _wire(message)
-        self.outcome.sent.append(Sent(target, ctxt, message, bool(wait_for_reply)))
-        reply = _wire(self.handler(ctxt, message))
-        self.outcome.replies.append(reply)
-        return reply if wait_for_reply else None
-
-    def send_notification(self, target, ctxt, message, version, retry=None):
-        raise NotImplementedError("the ovo-compat harness drives RPC only")
-
-    def listen(self, target, batch_size, batch_timeout):
-        raise NotImplementedError("the fast path dispatches directly; use Harness.real_call")
-
-    def listen_for_notifications(self, targets_and_priorities, pool, batch_size, batch_timeout):
-        raise NotImplementedError("the ovo-compat harness drives RPC only")
-
-    def cleanup(self) -> None:
-        """Nothing to release."""
-
-
 class Harness(fixtures.Fixture):
     """Builds pinned clients and servers of every recorded version of one RPC API.
 
-    ``history`` maps version -> recorded RPC schema (`compat_tests.rpc.schema.load_history`).
+    ``history`` maps version -> recorded RPC schema (`compat_tests.rpc.schema.load_history`),
+    ``shapes`` version -> recorded payload shapes (`compat_tests.rpc.record.load_shapes`).
     ``url`` is the transport of the real path.  Use as a fixture (``useFixture``
     or ``with``): servers and private configuration are torn down on cleanup.
     """
@@ -230,13 +85,17 @@ class Harness(fixtures.Fixture):
         *,
         url: str = "fake:/",
         timeout: float | None = None,
+        shapes: dict[str, dict[str, Any]] | None = None,
+        registry: Any = None,
     ) -> None:
         super().__init__()
         self.api = api
         self.history = dict(history)
+        self.shapes = dict(shapes or {})
+        self.registry = registry
         self.url = url
         self.timeout = api.timeout if timeout is None else timeout
-        self.current = describe_api(api)
+        self.current = describe_api(api, registry)
         self._servers: dict[str, tuple[Any, Any]] = {}
 
     def _setUp(self) -> None:
@@ -263,13 +122,23 @@ class Harness(fixtures.Fixture):
             f"{', '.join(self.history) or 'none'}); run `ovo-compat snapshot`"
         )
 
-    def endpoints_at(self, version: str | None) -> tuple[list[Any], Any]:
-        """Endpoints and server serializer: current server for None, else rebuilt at ``version``."""
+    def shapes_at(self, version: str) -> dict[str, Any] | None:
+        """The payload shapes recorded at ``version``, or None (shape unknown)."""
+        return self.shapes.get(version)
+
+    def endpoints_at(self, version: str | None, cap: str | None = None) -> tuple[list[Any], Any]:
+        """Endpoints and server serializer: current server for None, else rebuilt at ``version``.
+
+        The current server uses ``api.server_serializer(cap)`` when the project
+        configures one (a deployment pinned at ``cap``).
+        """
         if version is None:
+            if self.api.server_serializer is not None:
+                return list(self.api.endpoints()), self.api.server_serializer(cap)
             return list(self.api.endpoints()), self.serializer
         schema = self.schema_at(version)
         manifest = schema.get("objects") or {}
-        return [rebuilt_endpoint(self.api.name, schema)], _ManifestSerializer(
+        return [rebuilt_endpoint(self.api.name, schema)], ManifestSerializer(
             self.serializer, manifest
         )
 
@@ -294,7 +163,7 @@ class Harness(fixtures.Fixture):
 
     def capture_transport(self) -> Any:
         """An ``RPCTransport`` that records and drops every message (to build clients offline)."""
-        return oslo_messaging.transport.RPCTransport(_SyncDriver(self.conf, lambda c, m: None))
+        return sync_transport(self.conf, lambda c, m: None)[0]
 
     def capture(self, method: str, cap: str, kwargs: dict[str, Any]) -> Outcome:
         """Call ``method`` with a client pinned at ``cap`` and only record what it sends."""
@@ -307,19 +176,43 @@ class Harness(fixtures.Fixture):
 
     def call(self, method: str, cap: str, server: str | None, kwargs: dict[str, Any]) -> Outcome:
         """Call ``method`` pinned at ``cap`` against ``server`` (None: current), fast path."""
-        endpoints, serializer = self.endpoints_at(server)
+        endpoints, serializer = self.endpoints_at(server, cap)
         dispatcher = oslo_messaging.RPCDispatcher(endpoints, serializer)
         label = self.label(method, cap, server)
 
         def handler(ctxt: dict, message: dict) -> Any:
             try:
                 return _bounded(
-                    lambda: dispatcher.dispatch(_Incoming(ctxt, message)), self.timeout, label
+                    lambda: dispatcher.dispatch(Incoming(ctxt, message)), self.timeout, label
                 )
             except Exception as exc:
                 raise ServerError(exc) from exc
 
         return self._fast(method, cap, kwargs, handler)
+
+    def deliver(self, cap: str, method: str, args: dict[str, Any]) -> Outcome:
+        """Hand the current server a message ``method(**args)`` claiming version ``cap``.
+
+        As an old client would send it, with no client code involved (messages built
+        from recorded shapes).
+        """
+        endpoints, serializer = self.endpoints_at(None, cap)
+        dispatcher = oslo_messaging.RPCDispatcher(endpoints, serializer)
+        message = {"method": method, "args": args, "version": cap}
+        if self.current.get("namespace") is not None:
+            message["namespace"] = self.current["namespace"]
+        outcome = Outcome()
+        label = self.label(method, cap, None)
+        ctxt = wire(serializer.serialize_context(self.api.context()))
+        try:
+            outcome.result = _bounded(
+                lambda: dispatcher.dispatch(Incoming(ctxt, wire(message))),
+                self.timeout,
+                label,
+            )
+        except Exception as exc:
+            outcome.error = ServerError(exc)
+        return outcome
 
     def real_call(
         self, method: str, cap: str, server: str | None, kwargs: dict[str, Any]
@@ -343,8 +236,7 @@ class Harness(fixtures.Fixture):
     def _fast(
         self, method: str, cap: str, kwargs: dict[str, Any], handler: Callable[[dict, dict], Any]
     ) -> Outcome:
-        driver = _SyncDriver(self.conf, handler)
-        transport = oslo_messaging.transport.RPCTransport(driver)
+        transport, driver = sync_transport(self.conf, handler)
         client = self.client(transport, cap)
         try:
             driver.outcome.result = getattr(client, method)(self.api.context(), **kwargs)
@@ -365,7 +257,7 @@ class Harness(fixtures.Fixture):
         # a private exchange per server keeps harnesses and server versions apart
         conf.set_override("control_exchange", f"ovo-compat-{uuid.uuid4().hex[:12]}")
         transport = oslo_messaging.get_rpc_transport(conf, url=self.url)
-        endpoints, serializer = self.endpoints_at(version)
+        endpoints, serializer = self.endpoints_at(version, version)
         target = oslo_messaging.Target(topic=self.api.topic, server="ovo-compat")
         server = oslo_messaging.get_rpc_server(transport, target, endpoints, serializer=serializer)
         server.start()
@@ -403,30 +295,3 @@ def _bounded(work: Callable[[], Any], timeout: float, label: str) -> Any:
     if "error" in box:
         raise box["error"]
     return box.get("result")
-
-
-def _old_method(api: str, version: str, method: str, params: dict[str, Any]) -> Callable:
-    accepts_any = any(p.startswith("**") for p in params)
-    known = {p for p in params if not p.startswith("**")}
-    required = {p for p, desc in params.items() if desc.get("required")}
-
-    def endpoint_method(self: Any, ctxt: Any, **kwargs: Any) -> None:
-        unknown = sorted(set(kwargs) - known)
-        if unknown and not accepts_any:
-            raise OldServerRejects(
-                f"RPC API {api} server {version} method {method} got unexpected argument(s) "
-                f"{unknown}; it takes {sorted(known)}"
-            )
-        missing = sorted(required - set(kwargs))
-        if missing:
-            raise OldServerRejects(
-                f"RPC API {api} server {version} method {method} is missing required "
-                f"argument(s) {missing}"
-            )
-
-    endpoint_method.__name__ = method
-    return endpoint_method
-
-
-def _wire(value: Any) -> Any:
-    return json.loads(jsonutils.dumps(value))

@@ -2,16 +2,26 @@
 
 For a client method, a cap X and generated arguments:
 
-* `check_pinned_call`: the client pinned to X sends nothing above X
-  (``rpc.cap-exceeded``); the server as it was at X accepts every message
-  (``rpc.old-server-rejects``, ``rpc.unsupported-version``) and can read every
-  object in it (``rpc.too-new-object``); the current server accepts the same
-  messages (``rpc.new-server-rejects``, ``rpc.timeout``) and its result is readable
-  by the X-era client (``rpc.unreadable-result``).
+* `check_pinned_call`: where the RPC method did not exist at X the client refuses
+  before sending (``rpc.method-not-at-cap`` when a message reaches the wire); the
+  client pinned to X sends nothing above X (``rpc.cap-exceeded``); the server as it
+  was at X accepts every message (``rpc.old-server-rejects``,
+  ``rpc.unsupported-version``), can read every object in it (``rpc.too-new-object``)
+  and every argument has the shape recorded at X (``rpc.payload-shape``); the
+  current server accepts the same messages (``rpc.new-server-rejects``,
+  ``rpc.timeout``), applies the defaults of X's era to what the client omits
+  (``rpc.default-changed``), and its reply is readable by the X-era client: objects
+  and the reply shape recorded at X (``rpc.unreadable-result``).
+* `check_recorded_message`: a message generated from the shapes recorded at X
+  (what X-era clients sent) is taken by the current server (``rpc.new-server-rejects``).
 * `check_real_call`: one call end to end over a real transport completes
   (same codes, plus ``rpc.timeout`` for a server that never answers).
 * `check_signatures`: the current server accepts every message the X snapshot
   allows, without generating any (``rpc.new-server-rejects``).
+
+Every failure has ``subject`` = the API, ``field`` = the method (or
+``method(param)``), ``from_version`` = the cap and ``to_version`` = the server's
+version, so declarations match RPC findings as they match object findings.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ from typing import Any
 from oslo_messaging import MessagingException, RemoteError, RPCVersionCapError
 
 from compat_tests.failures import CompatFailure, Failure
+from compat_tests.rpc import shapes
 from compat_tests.rpc.diff import compare
 from compat_tests.rpc.harness import (
     Harness,
@@ -32,8 +43,15 @@ from compat_tests.rpc.harness import (
     too_new_objects,
 )
 from compat_tests.versions import compatible
+from compat_tests.versions import parse as version_key
 
-__all__ = ["check_pinned_call", "check_real_call", "check_signatures"]
+__all__ = [
+    "check_pinned_call",
+    "check_real_call",
+    "check_recorded_message",
+    "check_signatures",
+    "recorded_messages",
+]
 
 _REJECTS = {"NoSuchMethod", "OldServerRejects", "TypeError"}
 _TOO_NEW = {"TooNewObject", "IncompatibleObjectVersion"}
@@ -64,13 +82,31 @@ def check_signatures(harness: Harness, cap: str) -> None:
 def check_pinned_call(harness: Harness, method: str, cap: str, kwargs: dict[str, Any]) -> bool:
     """Every fast-path property of one call of ``method`` by a client pinned at ``cap``.
 
-    Returns False (nothing checked) when the RPC methods the call sends did not
-    exist at ``cap``: no client of that era could make the call.
+    Returns True (called), or False when the client refused before sending
+    (``api.refuses``) because the RPC method it needs did not exist at ``cap``; a
+    message that reaches the wire for a method the ``cap`` server lacks is
+    ``rpc.method-not-at-cap``.
     """
     existing = harness.schema_at(cap)["methods"]
-    if any(name not in existing for name in harness.sends(method, kwargs)):
-        return False
     old = harness.call(method, cap, cap, kwargs)
+    for sent in old.sent:
+        name = sent.message.get("method")
+        if name not in existing:
+            _fail(
+                harness,
+                "rpc.method-not-at-cap",
+                method,
+                cap,
+                cap,
+                f"client pinned to {cap} sent {name} claiming version {sent.version}, but "
+                f"servers at {cap} have no method {name}; refuse before sending "
+                f"(prepare(version=<the version that added {name}>) raises "
+                "RPCVersionCapError) or fall back to a method that exists at the cap",
+            )
+    if not old.sent and isinstance(old.error, harness.api.refuses):
+        needs = [n for n in harness.sends(method, kwargs) if n not in existing]
+        if needs:
+            return False
     _check_sent(harness, method, cap, old)
     if old.error is not None and not (old.replies and _after_reply(old.error)):
         _raise_error(harness, method, cap, cap, old.error, "old")
@@ -78,8 +114,82 @@ def check_pinned_call(harness: Harness, method: str, cap: str, kwargs: dict[str,
     _check_sent(harness, method, cap, new)
     if new.error is not None:
         _raise_error(harness, method, cap, None, new.error, "new")
+    _check_defaults(harness, method, cap, new)
     _check_replies(harness, method, cap, new)
     return True
+
+
+# errors that say the server does not understand a message's structure; a value error
+# (an id that does not exist, an invalid address) says nothing about shapes
+_STRUCTURAL = {"KeyError", "TypeError", "AttributeError", "NoSuchMethod", "UnsupportedVersion"}
+
+
+def recorded_messages(harness: Harness, cap: str) -> dict[str, Any]:
+    """Per RPC method, a strategy for the arguments clients pinned at ``cap`` sent (its shapes)."""
+    from hypothesis import strategies as st
+
+    recorded = (harness.shapes_at(cap) or {}).get("methods", {})
+    methods = harness.schema_at(cap)["methods"]
+    return {
+        name: st.fixed_dictionaries(
+            {
+                arg: shapes.strategy(shape, _object_strategy(harness))
+                for arg, shape in entry["params"].items()
+                if methods[name]["params"].get(arg, {}).get("required", True)
+            },
+            optional={
+                arg: shapes.strategy(shape, _object_strategy(harness))
+                for arg, shape in entry["params"].items()
+                if not methods[name]["params"].get(arg, {}).get("required", True)
+            },
+        )
+        for name, entry in sorted(recorded.items())
+        if name in methods
+    }
+
+
+def check_recorded_message(harness: Harness, cap: str, method: str, args: dict[str, Any]) -> None:
+    """The current server takes a message of the shape recorded at ``cap`` (not today's client)."""
+    entry = (harness.shapes_at(cap) or {}).get("methods", {}).get(method, {})
+    outcome = harness.deliver(entry.get("sent_at", cap), method, args)
+    if outcome.error is None:
+        return
+    inner = outcome.error.error if isinstance(outcome.error, ServerError) else outcome.error
+    kind = _kind(inner)
+    if kind not in _STRUCTURAL and not isinstance(inner, (OldServerRejects, RpcTimeout)):
+        return
+    code = "rpc.timeout" if isinstance(inner, RpcTimeout) else "rpc.new-server-rejects"
+    _fail(
+        harness,
+        code,
+        method,
+        cap,
+        None,
+        f"a {method} message of the shape clients pinned at {cap} sent (recorded shapes, "
+        f"not today's client) fails on the current server: {kind}: {inner}; keep reading "
+        f"what {cap}-era clients send (optional keys may be absent)",
+        field=method,
+    )
+
+
+def _object_strategy(harness: Harness) -> Any:
+    from hypothesis import strategies as st
+
+    def build(name: str, version: str) -> Any:
+        from oslo_versionedobjects import base as ovo_base
+
+        registry = harness.registry or ovo_base.VersionedObjectRegistry
+        classes = registry.obj_classes().get(name)
+        if not classes:
+            return st.nothing()
+        from strategies import objects
+
+        cls = max(classes, key=lambda c: version_key(c.VERSION))
+        return objects(cls, max_depth=1).map(
+            lambda obj: obj.obj_to_primitive(target_version=version)
+        )
+
+    return build
 
 
 def check_real_call(
@@ -109,7 +219,25 @@ def _after_reply(error: BaseException) -> bool:
 
 def _check_sent(harness: Harness, method: str, cap: str, outcome: Outcome) -> None:
     manifest = harness.schema_at(cap).get("objects") or {}
+    recorded = (harness.shapes_at(cap) or {}).get("methods", {})
     for sent in outcome.sent:
+        name = sent.message.get("method")
+        params = recorded.get(name, {}).get("params", {})
+        for arg, value in sent.message.get("args", {}).items():
+            problem = shapes.conforms(value, params.get(arg))
+            if problem is not None:
+                _fail(
+                    harness,
+                    "rpc.payload-shape",
+                    method,
+                    cap,
+                    cap,
+                    f"client pinned to {cap} sent {name}({arg}) that servers at {cap} do not "
+                    f"read: {problem} (shape recorded at {cap}); keep the old shape for caps "
+                    "below the version that changed it, or bump the RPC version",
+                    field=f"{name}({arg})",
+                    location=problem.split(":")[0],
+                )
         if not compatible(sent.version, cap):
             _fail(
                 harness,
@@ -134,8 +262,67 @@ def _check_sent(harness: Harness, method: str, cap: str, outcome: Outcome) -> No
             )
 
 
+def _check_defaults(harness: Harness, method: str, cap: str, outcome: Outcome) -> None:
+    """A parameter the pinned client omits keeps the default servers of its era applied."""
+    current = harness.current["methods"]
+    for sent in outcome.sent:
+        name = sent.message.get("method")
+        args = sent.message.get("args", {})
+        for param, desc in current.get(name, {}).get("params", {}).items():
+            if param in args or param.startswith("**") or "default" not in desc:
+                continue
+            era = _era_default(harness, name, param, cap)
+            if era is not _MISSING and era != desc["default"]:
+                _fail(
+                    harness,
+                    "rpc.default-changed",
+                    method,
+                    cap,
+                    None,
+                    f"client pinned to {cap} omits {name}({param}); servers of its era "
+                    f"took {era!r}, the current server takes {desc['default']!r}, so old "
+                    "clients silently get another behaviour; keep the old default or make "
+                    "the client send the value",
+                    field=f"{name}({param})",
+                )
+
+
+_MISSING = object()
+
+
+def _era_default(harness: Harness, method: str, param: str, cap: str) -> Any:
+    """The default of ``method(param)`` at ``cap``, else where the parameter first appeared."""
+    versions = sorted(harness.history, key=version_key)
+    later = [v for v in versions if version_key(v) >= version_key(cap)]
+    for version in later:
+        desc = harness.history[version]["methods"].get(method, {}).get("params", {}).get(param)
+        if desc is not None:
+            return desc.get("default", _MISSING)
+    return _MISSING
+
+
 def _check_replies(harness: Harness, method: str, cap: str, outcome: Outcome) -> None:
     manifest = harness.schema_at(cap).get("objects") or {}
+    recorded = (harness.shapes_at(cap) or {}).get("methods", {})
+    for sent, reply in zip(outcome.sent, outcome.replies, strict=False):
+        if not sent.wait_for_reply:
+            continue
+        name = sent.message.get("method")
+        problem = shapes.conforms(reply, recorded.get(name, {}).get("reply"))
+        if problem is not None:
+            _fail(
+                harness,
+                "rpc.unreadable-result",
+                method,
+                cap,
+                None,
+                f"the current server answered {name} to a client pinned to {cap} with a "
+                f"reply that client does not read: {problem} (reply shape recorded at "
+                f"{cap}); keep the old reply shape for clients below the version that "
+                "changed it",
+                field=f"{name}(<reply>)",
+                location=problem.split(":")[0],
+            )
     for reply in outcome.replies:
         problem = too_new_objects(reply, manifest, "/result")
         if problem is not None:
@@ -204,11 +391,11 @@ def _fail(
     raise CompatFailure(
         Failure(
             code=code,
-            subject=f"{harness.api.name}.{method}",
+            subject=harness.api.name,
             message=f"{harness.label(method, cap, server)}: {message}",
             from_version=cap,
             to_version=server_version,
-            field=field,
+            field=field or method,
             location=location,
             details={
                 "api": harness.api.name,

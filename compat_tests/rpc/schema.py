@@ -26,7 +26,7 @@ from oslo_versionedobjects import base as ovo_base
 from compat_tests.errors import SnapshotError
 from compat_tests.relationships import all_subclasses
 from compat_tests.rpc.api import RpcApi
-from compat_tests.snapshots import ImmutableVersionError, SnapshotStore
+from compat_tests.snapshots import SnapshotStore
 from compat_tests.versions import parse as version_key
 
 __all__ = [
@@ -34,16 +34,21 @@ __all__ = [
     "describe_endpoints",
     "load_history",
     "object_manifest",
-    "record_api",
-    "record_target",
     "version_key",
 ]
 
 
-def describe_api(api: RpcApi) -> dict[str, Any]:
-    """Schema of the current server of ``api`` (endpoints plus readable object versions)."""
+def describe_api(api: RpcApi, registry: Any = None) -> dict[str, Any]:
+    """Schema of the current server of ``api`` (endpoints plus registered object versions).
+
+    The ``objects`` here are the newest registered classes (what the current node
+    reads); a recording replaces them with the versions the API sends and reads at
+    its version (`compat_tests.rpc.record`), and comparisons never look at them.
+    """
     return describe_endpoints(
-        api.endpoints(), namespace=api.namespace, objects=object_manifest(api.obj_base)
+        api.endpoints(),
+        namespace=api.namespace,
+        objects=object_manifest(api.object_base(), registry),
     )
 
 
@@ -71,10 +76,20 @@ def describe_endpoints(
     }
 
 
-def object_manifest(obj_base: type | None) -> dict[str, str]:
-    """Newest registered version of every object class deriving from ``obj_base``."""
-    if obj_base is None:
+def object_manifest(obj_base: type | None, registry: Any = None) -> dict[str, str]:
+    """Newest registered version of every object class deriving from ``obj_base``.
+
+    Without ``obj_base``, every class of ``registry`` (the target's registry); with
+    neither, nothing.
+    """
+    if obj_base is None and registry is None:
         return {}
+    if obj_base is None:
+        return {
+            name: max((c.VERSION for c in classes), key=version_key)
+            for name, classes in sorted(registry.obj_classes().items())
+            if classes
+        }
     manifest: dict[str, str] = {}
     # projects may keep their own registry (Neutron's NeutronObjectRegistry has its own table)
     registries = [
@@ -107,26 +122,6 @@ def load_history(directory: Path, name: str) -> dict[str, dict[str, Any]]:
                 "object; is this an object snapshot in the rpc/ directory?"
             )
     return history
-
-
-def record_api(directory: Path, api: RpcApi) -> bool:
-    """Record the current server schema of ``api`` under ``directory``; True if a file changed."""
-    schema = describe_api(api)
-    return SnapshotStore(Path(directory)).record(api.name, schema["version"], schema)
-
-
-def record_target(target: Any) -> list[str]:
-    """Record every RPC API a target names under ``<snapshots>/rpc``; names of files changed.
-
-    The RPC half of the record stage (`compat_tests.record.record_rpc`); raises
-    `ImmutableVersionError` for the first recorded version that would change.
-    """
-    from compat_tests.record import record_rpc
-
-    done = record_rpc(target)
-    if done.problems:
-        raise ImmutableVersionError(done.problems[0])
-    return done.changed
 
 
 def _describe_method(method: Any) -> dict[str, Any]:

@@ -11,6 +11,8 @@ The cap just below each window fails with the reason the window starts there.
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +41,7 @@ from compat_tests.rpc import (
     client_methods,
     describe_api,
     load_history,
+    load_shapes,
 )
 from compat_tests.rpc.schema import object_manifest
 from compat_tests.window import support_window
@@ -55,10 +58,14 @@ NOT_AT_CAP = {
 }
 
 
+TARGET = neutron_rpc.neutron_target()
+
+
 def _window(api: RpcApi) -> list[str]:
     versions = neutron_rpc.history(api)
     current = describe_api(api)["version"]
-    return list(support_window(api.name, versions, current, neutron_rpc.SUPPORT[api.name]).caps)
+    oldest = TARGET.oldest_supported(api.name)
+    return list(support_window(api.name, versions, current, oldest).caps)
 
 
 def _cases() -> Iterator:
@@ -96,7 +103,9 @@ def harnesses() -> Iterator[dict[str, Harness]]:
     with NeutronConfig(), neutron_rpc.StubPlugins():
         built = {}
         for name, api in APIS.items():
-            harness = Harness(api, load_history(SNAPSHOTS, name))
+            harness = Harness(
+                api, load_history(SNAPSHOTS, name), shapes=load_shapes(SNAPSHOTS, name)
+            )
             harness.setUp()
             built[name] = harness
         yield built
@@ -125,7 +134,7 @@ def test_recorded_snapshots_are_the_history(name, harnesses):
     api = APIS[name]
     recorded = load_history(SNAPSHOTS, name)
     assert recorded == neutron_rpc.history(api)
-    oldest = neutron_rpc.SUPPORT[name]
+    oldest = TARGET.oldest_supported(name)
     assert check_api(name, recorded, describe_api(api), oldest=oldest) == []
 
 
@@ -264,3 +273,51 @@ def test_history_names_the_table_to_update_when_neutron_bumps_an_api():
     api = dataclasses.replace(neutron_rpc.METADATA, endpoints=lambda: [NewerMetadata()])
     with pytest.raises(SnapshotError, match=r"MetadataPluginAPI.*1\.1.*_HISTORY ends at 1\.0"):
         neutron_rpc.history(api)
+
+
+def test_one_support_window_the_targets():
+    assert not hasattr(neutron_rpc, "SUPPORT")
+    for name in APIS:
+        assert name in TARGET.support, f"{name} has no [support] entry in pyproject.toml"
+
+
+def test_importing_the_adapter_has_no_side_effect():
+    # the adapter used to run import_all_objects() at import; StubPlugins does it now
+    code = (
+        "from unittest import mock; import compat_tests.contrib.neutron.environment as e; "
+        "calls = []; e.import_all_objects = lambda *a: calls.append(a); "
+        "import compat_tests.contrib.neutron.rpc; print(bool(calls))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("name", list(APIS))
+def test_payload_shapes_are_recorded_for_every_cap_of_the_window(name):
+    shapes = load_shapes(SNAPSHOTS, name)
+    for cap in _window(APIS[name]):
+        assert cap in shapes, f"{name} {cap}: no payload shapes recorded"
+        entry = shapes[cap]
+        assert entry["provenance"]["source"]
+        history = load_history(SNAPSHOTS, name)[cap]
+        for method, described in entry["methods"].items():
+            assert method in history["methods"]
+            for arg, shape in described["params"].items():
+                assert shape, f"{name} {cap} {method}({arg}): shape never seen"
+            if "reply" in described:
+                assert described["reply"], f"{name} {cap} {method}: reply never seen"
+
+
+def test_dict_and_list_payloads_have_full_shapes():
+    # the security-group payload of LP#1903531 and the DHCP port body of LP#2071426
+    sg = load_shapes(SNAPSHOTS, "SecurityGroupServerRpcApi")["1.3"]["methods"]
+    info = sg["security_group_info_for_devices"]["reply"]
+    assert info["required"] == ["devices", "security_groups", "sg_member_ips"]
+    member_ips = info["properties"]["sg_member_ips"]["additionalProperties"]
+    assert set(member_ips["properties"]) == {"IPv4", "IPv6"}
+    dhcp = load_shapes(SNAPSHOTS, "DhcpPluginApi")["1.10"]["methods"]
+    body = dhcp["create_dhcp_port"]["params"]["port"]["properties"]["port"]
+    assert "fixed_ips" in body["required"]
+    assert body["properties"]["fixed_ips"]["items"]["required"] == ["subnet_id"]

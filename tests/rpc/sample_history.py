@@ -1,7 +1,9 @@
 """The old server sides of the sample RPC API, used once to record its snapshots.
 
 ``python -m tests.rpc.sample_history`` records versions 1.0-1.3 into
-``snapshots/sample/rpc`` (recording is idempotent; recorded versions never change).
+``snapshots/sample/rpc`` (recording is idempotent; recorded versions never change),
+and the payload shapes of each version into ``snapshots/sample/rpc/shapes``: the
+client pinned at each version against that version's own server class.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 
 import oslo_messaging
 
+from compat_tests.rpc.harness import Harness
+from compat_tests.rpc.record import infer_shapes, shapes_store, with_endpoints
 from compat_tests.rpc.schema import describe_endpoints, object_manifest
 from compat_tests.snapshots import SnapshotStore
 from tests.sample.objects.base import SampleObject
@@ -58,11 +62,24 @@ def schemas() -> dict[str, dict]:
     return result
 
 
+def shapes(version: str) -> dict:
+    """The payload shapes of ``version``: its client pinned there against its own server."""
+    api = with_endpoints(SAMPLE_RPC, lambda: [HISTORY[version]()])
+    with Harness(api, {}) as harness:
+        return infer_shapes(
+            harness,
+            version,
+            source=f"its own {version} server ({__package__}.sample_history."
+            f"{HISTORY[version].__name__})",
+        )
+
+
 def record(directory: Path) -> None:
     """Record every historical version under ``directory``."""
     store = SnapshotStore(directory)
     for version, schema in schemas().items():
         store.record(SAMPLE_RPC.name, version, schema)
+        shapes_store(directory).record(SAMPLE_RPC.name, version, shapes(version))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots" / "sample"
+from tests.rpc.test_generic import _config
+from tests.suite.test_plugin import BASE  # [--pyargs compat_tests, then the common options]
 
 _CAP_EXCEEDED = """
 [[tool.ovo-compat.targets.sample.exceptions]]
@@ -17,30 +18,9 @@ reason = "{reason}"
 
 
 def _run(pytester: pytest.Pytester, rpc: str, extra: str, *args: str) -> pytest.RunResult:
-    config = pytester.makefile(
-        ".toml",
-        ovo=f"""
-[tool.ovo-compat.targets.sample]
-objects = ["tests.sample.objects"]
-registry = "tests.sample.objects.base:SampleObjectRegistry"
-snapshots = "{SNAPSHOTS}"
-rpc = ["{rpc}"]
-{extra}
-""",
-    )
+    config = _config(pytester, rpc, extra)
     return pytester.runpytest_subprocess(
-        "--pyargs",
-        "compat_tests.test_rpc",
-        "--compat-config",
-        str(config),
-        "-p",
-        "no:cacheprovider",
-        "--hypothesis-profile",
-        "ci",
-        "-W",
-        "ignore",
-        "-q",
-        *args,
+        "--pyargs", "compat_tests.test_rpc", *BASE[2:], "--compat-config", str(config), "-q", *args
     )
 
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from compat_tests.errors import ConfigError, SnapshotError
 from compat_tests.rpc import RpcApi, argument_strategy, compare, describe_endpoints, load_history
 from compat_tests.rpc.diff import check_api
-from compat_tests.rpc.schema import describe_api, record_api
+from compat_tests.rpc.record import record_api
+from compat_tests.rpc.schema import describe_api
 from tests.rpc.sample_history import V1_0, V1_1, V1_2
 from tests.sample.rpc import SAMPLE_RPC
 
@@ -158,7 +159,7 @@ def test_unannotated_parameter_without_default_says_what_to_add():
         argument_strategy(SAMPLE_RPC, Annotated(None), "bare")
 
 
-def _target(tmp_path, rpc):
+def _target(tmp_path, rpc, support="1.3"):
     from compat_tests.config import load_target
 
     config = tmp_path / "pyproject.toml"
@@ -167,6 +168,8 @@ def _target(tmp_path, rpc):
         'objects = ["tests.sample.objects"]\n'
         'snapshots = "snaps"\n'
         f"rpc = {rpc!r}\n".replace("'", '"')
+        # the window is the one version recorded here (older caps: tests/rpc/test_history.py)
+        + f'[tool.ovo-compat.targets.t.support]\nSecurityGroupAgentAPI = "{support}"\n'
     )
     return load_target(config, "t")
 

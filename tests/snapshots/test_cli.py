@@ -163,7 +163,9 @@ def test_an_older_release_recorded_after_a_newer_one_adds_its_versions(
 
 
 def test_rpc_apis_are_recorded_and_checked_too(tmp_path: Path, capsys) -> None:
-    config = str(_config(tmp_path, extra='rpc = ["tests.sample.rpc:SAMPLE_RPC"]\n'))
+    # the window is the one version recorded here (a cap without a snapshot fails `check`)
+    window = '[tool.ovo-compat.targets.t.support]\nSecurityGroupAgentAPI = "1.3"\n'
+    config = str(_config(tmp_path, extra='rpc = ["tests.sample.rpc:SAMPLE_RPC"]\n' + window))
     status, out, err = _run(capsys, "snapshot", "--config", config)
     assert status == 0, err
     assert "recorded RPC API SecurityGroupAgentAPI" in out

@@ -147,7 +147,7 @@ def test_summary_counts_what_ran_over_all_workers(
         "--compat-config",
         str(config),
         "-k",
-        "Subnet or test_rpc_call",
+        "Subnet or call",  # test_rpc[call-Api.method@cap]
     )
     assert result.ret == pytest.ExitCode.OK
     classes, pairs, examples, apis, methods, rpc_cases, rpc_examples = _summary(result.stdout.str())
