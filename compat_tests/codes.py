@@ -112,6 +112,12 @@ _R("roundtrip.mismatch", "roundtrip", "make obj_to_primitive/obj_from_primitive 
 _R("roundtrip.wire", "roundtrip", "keep primitives JSON-serializable and JSON-stable")
 _R("roundtrip.manifest", "roundtrip", "sending with the object's own manifest must not change it")
 _R(
+    "roundtrip.crash",
+    "roundtrip",
+    "the project's code raised inside the round trip: fix it, declare it, or list a "
+    "lazy-load error in access_errors",
+)
+_R(
     "backport.crash",
     "backport, manifest, upgrade",
     "obj_make_compatible must not raise for a known version",
@@ -136,6 +142,11 @@ _R(
 _R("backport.invalid", "backport, manifest, upgrade", "send only values the old class accepts")
 _R("indirection.unreadable", "indirection", "object_backport_versions must serve old nodes")
 _R("indirection.mismatch", "indirection", "indirection must equal a manifest-driven backport")
+_R(
+    "indirection.crash",
+    "indirection",
+    "the project's code raised while an old node received the object: fix it or declare it",
+)
 _R("upgrade.crash", "upgrade", "the old node's primitive must be producible and sendable")
 _R("upgrade.unreadable", "upgrade", "the current code must read what old nodes send")
 _R("upgrade.rebackport", "upgrade", "a read-then-backported object must equal what was sent")

@@ -36,6 +36,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 __all__ = [
     "DeclaredException",
+    "Guarantee",
     "Target",
     "Transform",
     "find_config",
@@ -56,12 +57,35 @@ _TARGET_KEYS = {
     "context": "'module:callable' returning the request context objects are built with",
     "fixtures": "list of 'module:callable' returning fixtures.Fixture set up around the run",
     "rpc": "list of 'module:attribute' naming compat_tests.RpcApi descriptions",
+    "access_errors": "list of 'module:Class' exceptions meaning a field is not loadable here "
+    "(added to oslo's lazy-load errors and the project's discovered ones)",
+    "guarantees": "array of tables: what the project guarantees about a class's field "
+    "(always_set, never_none, strategy), each with a reason",
     "exceptions": "array of tables: known incompatibilities, each with a reason",
     "transforms": "array of tables: fields whose backport deliberately changes the value",
     "db": "table: the database stage (alembic history, models, data migrations; docs/db.rst)",
 }
 _EXCEPTION_KEYS = {"object", "code", "versions", "field", "reason"}
 _TRANSFORM_KEYS = {"object", "field", "versions", "reason"}
+_GUARANTEE_KEYS = {"object", "field", "always_set", "never_none", "strategy", "reason"}
+
+
+@dataclass(frozen=True)
+class Guarantee:
+    """What the project guarantees about one field of one class (e.g. loaded rows carry a dict).
+
+    Generated objects honour it: ``always_set`` fields are always set, ``never_none`` ones
+    never None, and ``strategy`` (``'module:callable'`` returning a Hypothesis strategy)
+    replaces the field's strategy.  The documented way to silence a false precondition.
+    """
+
+    object: str
+    field: str
+    reason: str
+    always_set: bool = False
+    never_none: bool = False
+    strategy: str | None = None
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +102,8 @@ class Target:
     context: str | None = None
     fixtures: tuple[str, ...] = ()
     rpc: tuple[str, ...] = ()
+    access_errors: tuple[str, ...] = ()
+    guarantees: tuple[Guarantee, ...] = ()
     exceptions: tuple[DeclaredException, ...] = ()
     transforms: tuple[Transform, ...] = ()
     db: Any = None  # compat_tests.db.config.DbConfig
@@ -194,6 +220,10 @@ def _parse_target(path: Path, name: str, raw: Any) -> Target:
             where, "fixtures", raw.get("fixtures", []), _REF_RE, "'module:callable'"
         ),
         rpc=_string_list(where, "rpc", raw.get("rpc", []), _REF_RE, "'module:attribute'"),
+        access_errors=_string_list(
+            where, "access_errors", raw.get("access_errors", []), _REF_RE, "'module:Class'"
+        ),
+        guarantees=_guarantees(where, raw.get("guarantees", [])),
         exceptions=_declarations(
             where, "exceptions", raw.get("exceptions", []), _EXCEPTION_KEYS, DeclaredException
         ),
@@ -239,6 +269,40 @@ def _support(where: str, value: Any) -> dict[str, str]:
         if not is_version(version):
             raise ConfigError(f'{where}.support: {key} = {version!r} is not a version like "1.8"')
     return dict(value)
+
+
+def _guarantees(where: str, value: Any) -> tuple[Guarantee, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: 'guarantees' must be an array of tables ([[...guarantees]])")
+    result = []
+    for index, item in enumerate(value):
+        here = f"{where}.guarantees[{index}]"
+        if not isinstance(item, dict) or set(item) - _GUARANTEE_KEYS:
+            raise ConfigError(
+                f"{here}: must be a table with keys {', '.join(sorted(_GUARANTEE_KEYS))}"
+            )
+        for required in ("object", "field", "reason"):
+            if not isinstance(item.get(required), str) or not item[required].strip():
+                raise ConfigError(
+                    f"{here}: {required!r} is required and must be a non-empty string"
+                )
+        strategy = _optional_ref(here, "strategy", item.get("strategy"))
+        flags = {k: item.get(k, False) for k in ("always_set", "never_none")}
+        if not all(isinstance(v, bool) for v in flags.values()):
+            raise ConfigError(f"{here}: 'always_set' and 'never_none' must be true or false")
+        if not (strategy or any(flags.values())):
+            raise ConfigError(f"{here}: says nothing; set always_set, never_none or strategy")
+        result.append(
+            Guarantee(
+                item["object"],
+                item["field"],
+                item["reason"],
+                strategy=strategy,
+                where=here,
+                **flags,
+            )
+        )
+    return tuple(result)
 
 
 def _declarations(

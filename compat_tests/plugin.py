@@ -49,6 +49,9 @@ _DESELECTED_KEY = pytest.StashKey[int]()
 _BAD_INPUT_KEY = pytest.StashKey[bool]()
 # Starts the report of bad input met while a test ran (survives pytest-xdist's transport).
 _BAD_INPUT_MARK = "ovo-compat: bad input:"
+_SENT_KEY = pytest.StashKey["dict[str, Any]"]()
+# The config whose RunStats totals the per-test counts: the controller's (or the only) one.
+_STATS_CONFIG: list[pytest.Config] = []
 # The class name in an object test's node id: ``...::test_object[Port[1.4->1.2]-backport]``.
 _CASE_CLASS = re.compile(r"::test_object\[([^\[\]@]+)\[")
 # Bad input, reported as a one-paragraph message rather than a traceback.
@@ -79,6 +82,8 @@ class RunStats:
     rpc_methods: set[str] = field(default_factory=set)
     rpc_cases: int = 0
     rpc_examples: int = 0
+    class_seconds: dict[str, float] = field(default_factory=dict)
+    class_examples: dict[str, int] = field(default_factory=dict)
 
     def add(self, counts: Mapping[str, Any]) -> None:
         """Add ``counts`` (an `as_dict` or `compat_tests.cases.ObjectSuite.run_counts` result)."""
@@ -86,6 +91,9 @@ class RunStats:
             current = getattr(self, key)
             if isinstance(current, set):
                 current.update(value)
+            elif isinstance(current, dict):
+                for name, amount in value.items():
+                    current[name] = current.get(name, 0) + amount
             else:
                 setattr(self, key, current + value)
 
@@ -106,6 +114,16 @@ class RunStats:
                 f"{self.rpc_cases} (method, cap) cases, {self.rpc_examples} examples"
             )
         return line
+
+    def slowest(self, count: int = 5) -> str:
+        """The ``count`` classes that took longest, with their examples per second ('' if none)."""
+        ranked = sorted(self.class_seconds.items(), key=lambda item: -item[1])[:count]
+        parts = [
+            f"{name} {seconds:.1f}s ({self.class_examples.get(name, 0) / max(seconds, 1e-9):.1f} "
+            "examples/s)"
+            for name, seconds in ranked
+        ]
+        return ("ovo-compat: slowest classes: " + ", ".join(parts)) if parts else ""
 
 
 def run_stats(config: pytest.Config) -> RunStats:
@@ -166,6 +184,8 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line(
             "markers", "xdist_group(name): run the tests of one group on one xdist worker"
         )
+    if not hasattr(config, "workerinput"):
+        _STATS_CONFIG[:] = [config]
     try:
         target = configured_target(config)
     except pytest.UsageError:
@@ -330,14 +350,42 @@ def pytest_runtest_makereport(
     by `compat_tests.report` (see `_register_reporting`).
     """
     report = yield
+    _attach_counts(item, report)
     if call.excinfo is not None and _is_bad_input(call.excinfo.value):
         exc = call.excinfo.value
         report.longrepr = f"{_BAD_INPUT_MARK} {item.nodeid}: {type(exc).__name__}: {exc}"
     return report
 
 
+_COUNTS = "ovo_compat_counts"
+
+
+def _attach_counts(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Put what this test added to the object counts on its report.
+
+    Reports reach the controller as each test ends (pytest-xdist sends them), so an
+    interrupted run still totals what it covered.
+    """
+    if report.when != "teardown" or _CONTEXT_KEY not in item.config.stash:
+        return
+    objects = item.config.stash[_CONTEXT_KEY].objects
+    now = objects.run_counts()
+    delta = _unsent(now, item.config.stash.get(_SENT_KEY, None) or {})
+    item.config.stash[_SENT_KEY] = now
+    # An attribute, not a user property: those would land in junit.xml as <properties>,
+    # which pytest's JUnit schema does not allow there; pytest-xdist sends it all the same.
+    setattr(report, _COUNTS, delta)
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Bad input met while a test ran stops the run there (no repeat per case), exit 2."""
+    """Total the object counts each report carries; bad input met in a test stops the run.
+
+    Counts are totalled on the controller (or the only process), not on workers.  Bad
+    input stops the run there (no repeat per case), exit 2.
+    """
+    counts = getattr(report, _COUNTS, None)
+    if counts is not None and _STATS_CONFIG:
+        run_stats(_STATS_CONFIG[0]).add(counts)
     if report.failed and str(report.longrepr).startswith(_BAD_INPUT_MARK):
         session = _SESSION.get("current")
         if session is not None:
@@ -377,7 +425,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         fired, covered = config.stash[_CONTEXT_KEY].ledger.usage()
         usage[0].update(fired)
         usage[1].update(covered)
-        stats.add(objects.run_counts())
+        # Object counts travel on each test's report (see _attach_counts); the rest now.
+        stats.add(_unsent(objects.run_counts(), config.stash.get(_SENT_KEY, None) or {}))
     if hasattr(config, "workeroutput"):  # an xdist worker: the controller decides
         config.workeroutput["ovo_compat_usage"] = [sorted(usage[0]), sorted(usage[1])]
         config.workeroutput["ovo_compat_stats"] = stats.as_dict()
@@ -396,6 +445,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
     if config.stash.get(_BAD_INPUT_KEY, False):
         session.exitstatus = BAD_INPUT
+
+
+def _unsent(now: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of ``now`` not yet sent on a report (cases run outside a test's teardown)."""
+    result: dict[str, Any] = {}
+    for key, value in now.items():
+        old = sent.get(key)
+        if isinstance(value, list):
+            result[key] = sorted(set(value) - set(old or []))
+        elif isinstance(value, dict):
+            result[key] = {k: v - (old or {}).get(k, 0) for k, v in value.items()}
+        else:
+            result[key] = value - (old or 0)
+    return result
 
 
 def _deterministic() -> bool:
@@ -435,10 +498,13 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if config.stash.get(_BAD_INPUT_KEY, False):
         return  # the bad input is the message; counts of a stopped run would mislead
     if configured_target(config) is not None:
-        terminalreporter.write_line(run_stats(config).render() + _not_checked(config))
+        stats = run_stats(config)
+        terminalreporter.write_line(stats.render() + _not_checked(config))
         inferred = _inferred_note(config)
         if inferred:
             terminalreporter.write_line(inferred)
+        if stats.slowest():
+            terminalreporter.write_line(stats.slowest())
     stale = config.stash.get(_STALE_KEY, [])
     if stale:
         from compat_tests.report import render_stale

@@ -20,11 +20,14 @@ Declared exceptions are accounted for by a `compat_tests.declarations.Ledger`
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import functools
+import os
 import re
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,8 +40,9 @@ from compat_tests.config import DeclaredException, Target
 from compat_tests.declarations import Ledger, first_match
 from compat_tests.failures import CompatFailure, Failure
 from compat_tests.plan import Case, class_cases
-from compat_tests.properties import Subject
+from compat_tests.properties import Shown, Subject, describe, target_access_errors
 from compat_tests.properties.backport import source_changed
+from compat_tests.properties.guarantees import target_rules
 from compat_tests.properties.primitives import Primitives
 from compat_tests.report.counterexample import constructor
 from compat_tests.window import Window, support_window
@@ -64,6 +68,7 @@ class SharedRun:
     direction: str
     cases: tuple[Case, ...]
     failures: dict[str, tuple[Exception, str]]
+    findings: dict[str, dict[tuple[Any, ...], str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,12 +95,18 @@ class ObjectSuite:
     node_factory: Callable[[Any, str, str], Any] | None = None
     snapshot_failures: list[Failure] | None = None
     context: Any = None
+    access_errors: tuple[type[BaseException], ...] | None = None
+    rules: Mapping[tuple[str, str], Any] | None = None
     ledger: Ledger | None = None
     ran: list[Case] = field(default_factory=list)
     examples_checked: int = 0
     selected: set[str] | None = None
     shared_runs: int = 0
     progress: Callable[[str, int], None] | None = None
+    shrink_seconds: float = float(os.environ.get("OVO_COMPAT_SHRINK_SECONDS", "30"))
+    class_seconds: dict[str, float] = field(default_factory=dict)
+    class_examples: dict[str, int] = field(default_factory=dict)
+    _explained: dict[tuple[Any, ...], str] = field(default_factory=dict, init=False, repr=False)
     _nodes: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
     _subjects: dict[str, Subject] = field(default_factory=dict, init=False, repr=False)
     _store: Any = field(default=None, init=False, repr=False)
@@ -113,6 +124,10 @@ class ObjectSuite:
         # Snapshot stores read their files on every access; the properties read them per example.
         self._store = self.histories
         self.histories = {name: dict(self.histories[name]) for name in self.histories}
+        if self.access_errors is None:
+            self.access_errors = target_access_errors(self.target)
+        if self.rules is None:
+            self.rules = target_rules(self.target, self.classes)
 
     @property
     def store(self) -> Any:
@@ -129,9 +144,15 @@ class ObjectSuite:
                 node=functools.partial(self._node, name),
                 transformed=functools.partial(self.target.is_transformed, name),
                 context=self.context,
+                access_errors=self.access_errors or (),
+                declared=self._excused,
                 releases=functools.partial(self.release_nodes, name),
             )
         return self._subjects[name]
+
+    def _excused(self, failure: Failure) -> bool:
+        """Tell whether ``failure`` is declared, recording that its declaration fired."""
+        return self.ledger.excuse(failure)
 
     def _node(self, name: str, version: str) -> Any:
         key = (name, version)
@@ -218,12 +239,35 @@ class ObjectSuite:
             for failure in prop.check(self, case):
                 self._guarded(case, functools.partial(_raise, failure))
             return
+        started, examples = time.perf_counter(), self.examples_checked
+        try:
+            self._run_pair(case, subject, settings)
+        finally:
+            self.class_seconds[case.name] = (
+                self.class_seconds.get(case.name, 0.0) + time.perf_counter() - started
+            )
+            self.class_examples[case.name] = (
+                self.class_examples.get(case.name, 0) + self.examples_checked - examples
+            )
+
+    def _run_pair(self, case: Case, subject: Subject, settings: hypothesis_settings | None) -> None:
         shared = self._shared_run(case, settings)
         if shared is not None and case.id not in shared.failures:
             return
-        self._dedicated_run(case, subject, settings)
+        others = shared.findings.get(case.id, {}) if shared is not None else {}
         if shared is not None:
-            raise _unreproduced(case, *shared.failures[case.id])
+            recorded = shared.failures[case.id]
+            explained = self._explained.get(_finding_key(recorded[0]))
+            if explained is not None:  # the same finding was shrunk for another case
+                raise _with_others(_already_explained(case, explained, *recorded), others)
+        try:
+            with _shrink_budget(self.shrink_seconds):
+                self._dedicated_run(case, subject, settings)
+        except CompatFailure as exc:
+            self._explained.setdefault(_finding_key(exc), case.id)
+            raise _with_others(exc, others) from None
+        if shared is not None:
+            raise _with_others(_unreproduced(case, *shared.failures[case.id]), others)
 
     def _shared_run(self, case: Case, settings: hypothesis_settings | None) -> SharedRun | None:
         """The shared run deciding ``case`` (run on first use), or None if it has none."""
@@ -252,24 +296,44 @@ class ObjectSuite:
         subject = self.subject(name)
         checks = [(case, self._property(case, subject)) for case in members]
         failed: dict[str, tuple[Exception, str]] = {}
+        findings: dict[str, dict[tuple[Any, ...], str]] = {}
         upgrade = direction == "upgrade"
         if upgrade:
             strategy = st.tuples(
-                *(strategies.objects(subject.node(c.from_version).cls(name)) for c in members)
+                *(
+                    strategies.objects(
+                        subject.node(c.from_version).cls(name),
+                        context=self.context,
+                        rules=self.rules,
+                    )
+                    for c in members
+                )
             )
         else:
-            strategy = strategies.objects(subject.cls)
+            strategy = strategies.objects(subject.cls, context=self.context, rules=self.rules)
+
+        def record(case: Case, exc: Exception, example: Any) -> None:
+            # Never repr(): it may lazy-load.  Objects read as a constructor call.
+            shown = constructor(example) if hasattr(example, "obj_name") else describe(example)
+            failed.setdefault(case.id, (exc, shown))
+            met = findings.setdefault(case.id, {})
+            key = _finding_key(exc)
+            if key not in met:
+                met[key] = f"{_rendered(exc)} (example: {shown})"
+
+        def done(case: Case) -> bool:
+            return case.id in failed and len(findings.get(case.id, {})) >= _MAX_FINDINGS
 
         def run(case: Case, check: Callable[..., Any], obj: Any, example: Any, **kw: Any) -> None:
             self._count(name)
             try:
                 self._guarded(case, functools.partial(check, obj, **kw))
             except Exception as exc:  # recorded per pair; the dedicated run re-raises it
-                # Never repr(): an object's repr may lazy-load fields from a database.
-                failed[case.id] = (exc, constructor(example))
+                record(case, exc, example)
 
         def body(example: Any) -> None:
-            todo = [(i, c, check) for i, (c, check) in enumerate(checks) if c.id not in failed]
+            # A failed case is still checked, for the other distinct findings it meets.
+            todo = [(i, c, check) for i, (c, check) in enumerate(checks) if not done(c)]
             if upgrade:  # one object per old version, each checked by its own case
                 for index, case, check in todo:
                     run(case, check, example[index], example[index])
@@ -279,7 +343,7 @@ class ObjectSuite:
             pristine = copy.deepcopy(example)
             in_place = [(c, check) for _, c, check in todo if c.definition.in_place]
             if in_place:
-                self._in_place(in_place, example, pristine, run, failed)
+                self._in_place(in_place, example, pristine, run, record)
             isolated = [(c, check) for _, c, check in todo if not c.definition.in_place]
             for index, (case, check) in enumerate(isolated):
                 # the last one may have pristine itself: nobody needs it afterwards
@@ -299,7 +363,7 @@ class ObjectSuite:
             chosen(given(example=strategy)(body))()
         except Exception:  # e.g. no strategy for a field: each dedicated run reports it
             return None
-        return SharedRun(name, direction, members, failed)
+        return SharedRun(name, direction, members, failed, findings)
 
     def _in_place(
         self,
@@ -307,7 +371,7 @@ class ObjectSuite:
         example: Any,
         pristine: Any,
         run: Callable[..., None],
-        failed: dict[str, tuple[Exception, str]],
+        record: Callable[[Case, Exception, Any], None],
     ) -> None:
         """Run the in-place ``checks`` on ``example``, sharing its primitive.
 
@@ -334,21 +398,24 @@ class ObjectSuite:
         for case, _ in checks:
             self._count(case.name)
         for case, exc in outcomes:
-            failed[case.id] = (exc, constructor(pristine))
+            record(case, exc, pristine)
 
     def _dedicated_run(
         self, case: Case, subject: Subject, settings: hypothesis_settings | None
     ) -> None:
         """Run ``case`` alone with Hypothesis, which shrinks a failure to a minimal example."""
         if case.definition.direction == "upgrade":
-            strategy = strategies.objects(subject.node(case.from_version).cls(case.name))
+            old_cls = subject.node(case.from_version).cls(case.name)
+            strategy = strategies.objects(old_cls, context=self.context, rules=self.rules)
         else:
-            strategy = strategies.objects(subject.cls)
+            strategy = strategies.objects(subject.cls, context=self.context, rules=self.rules)
+        # Hypothesis prints the falsifying example with repr(), which may lazy-load.
+        strategy = strategy.map(Shown)
         check = self._property(case, subject)
 
-        def body(obj: Any) -> None:
+        def body(obj: Shown) -> None:
             self._count(case.name)
-            self._guarded(case, lambda: check(obj))
+            self._guarded(case, lambda: check(obj.value))
 
         body.__name__ = body.__qualname__ = _identifier(case)
         # One shrunk counterexample per case reads better than an exception group.
@@ -390,12 +457,15 @@ class ObjectSuite:
         """What the run exercised, JSON-able (pytest-xdist workers send it to the controller).
 
         ``classes``: sorted names of the classes a case ran for; ``pair_cases``: the
-        (class, version pair) cases run; ``examples``: `examples_checked`.
+        (class, version pair) cases run; ``examples``: `examples_checked`;
+        ``class_seconds``/``class_examples``: wall time and examples per class.
         """
         return {
             "classes": sorted({c.name for c in self.ran}),
             "pair_cases": sum(1 for c in self.ran if c.is_pair),
             "examples": self.examples_checked,
+            "class_seconds": dict(self.class_seconds),
+            "class_examples": dict(self.class_examples),
         }
 
     def exception_usage(self) -> tuple[set[int], set[int]]:
@@ -408,6 +478,69 @@ class ObjectSuite:
     def stale_exceptions(self) -> list[DeclaredException]:
         """Declared exceptions that never fired although a case they cover ran."""
         return self.ledger.stale()
+
+
+#: Distinct findings a shared run records per case before it stops checking that case.
+_MAX_FINDINGS = 10
+
+
+def _finding_key(exc: BaseException) -> tuple[Any, ...]:
+    """What makes two findings the same: class, code, field and pair (not the value)."""
+    if isinstance(exc, CompatFailure):
+        f = exc.failure
+        return (f.subject, f.code, f.field, f.from_version, f.to_version)
+    return ("", type(exc).__qualname__, str(exc)[:200])
+
+
+def _rendered(exc: BaseException) -> str:
+    if isinstance(exc, CompatFailure):
+        return exc.failure.render()
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _with_others(exc: Exception, others: Mapping[tuple[Any, ...], str]) -> Exception:
+    """``exc`` with a note listing the other distinct findings the case met."""
+    mine = _finding_key(exc)
+    rest = [text for key, text in others.items() if key != mine]
+    if rest:
+        exc.add_note(
+            f"this case also met {len(rest)} other distinct finding(s) (each must be fixed "
+            "or declared):\n" + "\n".join(f"  - {text}" for text in rest)
+        )
+        if isinstance(exc, CompatFailure):
+            exc.failure.details["other_findings"] = rest
+    return exc
+
+
+def _already_explained(case: Case, explained: str, exc: Exception, example: str) -> Exception:
+    """The shared run's failure of ``case``, not shrunk again: ``explained`` shrank it."""
+    how = f"the same finding as {explained}, whose counterexample was shrunk; not shrunk again"
+    if isinstance(exc, CompatFailure):
+        details = {**exc.failure.details, "example": example, "found": how}
+        return CompatFailure(dataclasses.replace(exc.failure, details=details))
+    exc.add_note(f"{how}; example: {example}")
+    return exc
+
+
+@contextlib.contextmanager
+def _shrink_budget(seconds: float) -> Iterator[None]:
+    """Bound the time Hypothesis spends shrinking one failure (big objects shrink slowly).
+
+    Hypothesis has no public setting for it: its engine reads the module constant
+    ``MAX_SHRINKING_SECONDS`` when shrinking starts, so it is lowered for this run only;
+    a Hypothesis without it simply shrinks unbounded.
+    """
+    from hypothesis.internal.conjecture import engine
+
+    previous = getattr(engine, "MAX_SHRINKING_SECONDS", None)
+    if previous is None or seconds <= 0:
+        yield
+        return
+    engine.MAX_SHRINKING_SECONDS = min(previous, seconds)
+    try:
+        yield
+    finally:
+        engine.MAX_SHRINKING_SECONDS = previous
 
 
 def _raise(failure: Failure) -> None:

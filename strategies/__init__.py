@@ -13,7 +13,7 @@ This package depends on Hypothesis and oslo.versionedobjects only (SQLAlchemy fo
 """
 
 from strategies._errors import NoStrategyError, ObjectResolutionError, StrategyError
-from strategies._objects import objects, primitives
+from strategies._objects import FieldRule, objects, primitives
 from strategies._registry import register_field_strategy, temporary_field_strategy
 from strategies._values import field_values
 
@@ -34,6 +34,7 @@ except ImportError as _missing:  # pragma: no cover - exercised without SQLAlche
 
 
 __all__ = [
+    "FieldRule",
     "NoStrategyError",
     "ObjectResolutionError",
     "StrategyError",

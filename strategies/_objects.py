@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -35,6 +37,15 @@ def _bump_generation() -> None:
 on_change(_bump_generation)
 
 
+@dataclasses.dataclass(frozen=True)
+class FieldRule:
+    """What a project guarantees about one field: always set, never None, or its own strategy."""
+
+    always_set: bool = False
+    never_none: bool = False
+    strategy: st.SearchStrategy | None = None
+
+
 class _Skip(Exception):
     """Leave this field unset: depth is exhausted and the field is optional or cyclic."""
 
@@ -45,6 +56,8 @@ def objects(
     version: str | None = None,
     fields: Iterable[str] | None = None,
     max_depth: int = 2,
+    context: Any = None,
+    rules: Mapping[tuple[str, str], FieldRule] | None = None,
 ) -> st.SearchStrategy:
     """Strategy for instances of the versioned object class ``cls``.
 
@@ -57,7 +70,11 @@ def objects(
     registry work unchanged.  Below ``max_depth`` levels of children, nullable object
     fields are None or unset, collections of objects are empty, and required objects
     are generated with their required fields only (unset where that would recurse
-    forever).  Strategies are built once per argument set and cached.
+    forever).  Every object, children included, is built with ``context`` (the
+    request context a project's objects need to lazy-load or save; None: none).
+    ``rules`` maps ``(object name, field name)`` to a `FieldRule`: what the project
+    guarantees about that field (always set, never None, a narrower strategy), for
+    the class and its children alike.  Strategies are built once per argument set and cached.
     """
     if not (isinstance(cls, type) and issubclass(cls, base.VersionedObject)):
         raise InvalidArgument(f"objects() needs a VersionedObject subclass, got {cls!r}")
@@ -65,7 +82,7 @@ def objects(
         raise InvalidArgument(f"objects({cls.__name__}): max_depth={max_depth} must be >= 0")
     version = _check_version(cls, version)
     names = _check_fields(cls, fields)
-    return _objects(cls, version, names, max_depth, (), False)
+    return _objects(cls, version, names, max_depth, (), False, context, rules)
 
 
 def primitives(
@@ -74,9 +91,10 @@ def primitives(
     version: str | None = None,
     fields: Iterable[str] | None = None,
     max_depth: int = 2,
+    context: Any = None,
 ) -> st.SearchStrategy:
     """Strategy for ``obj.obj_to_primitive()`` of ``objects(cls, ...)`` (same arguments)."""
-    return objects(cls, version=version, fields=fields, max_depth=max_depth).map(
+    return objects(cls, version=version, fields=fields, max_depth=max_depth, context=context).map(
         lambda obj: obj.obj_to_primitive()
     )
 
@@ -93,14 +111,18 @@ def _objects(
     depth: int,
     chain: tuple[str, ...],
     minimal: bool,
+    context: Any = None,
+    rules: Mapping[tuple[str, str], FieldRule] | None = None,
 ) -> st.SearchStrategy:
-    key = (version, names, depth, chain, minimal)
+    key = (version, names, depth, chain, minimal, id(context), id(rules))
     per_class = vars(cls).get(_CACHE_ATTR)  # vars(): never a parent class's cache
     if per_class is None or per_class.get("generation") != _generation[0]:
         per_class = {"generation": _generation[0]}
         setattr(cls, _CACHE_ATTR, per_class)
     if key not in per_class:
-        per_class[key] = _build_objects(cls, version, names, depth, chain, minimal)
+        per_class[key] = _build_objects(
+            cls, version, names, depth, chain, minimal, context, rules or {}
+        )
     return per_class[key]
 
 
@@ -111,25 +133,42 @@ def _build_objects(
     depth: int,
     chain: tuple[str, ...],
     minimal: bool,
+    context: Any,
+    rules: Mapping[tuple[str, str], FieldRule],
 ) -> st.SearchStrategy:
     owner = cls.obj_name()
     required: dict[str, st.SearchStrategy] = {}
     optional: dict[str, st.SearchStrategy] = {}
     for name in names if names is not None else tuple(cls.fields):
         field = cls.fields[name]
-        is_required = _is_required(field)
+        rule = rules.get((owner, name))
+        is_required = _is_required(field) or bool(rule and rule.always_set)
         if minimal and not is_required:
             continue
         exhausted = depth <= 0 and has_objects(field._type)
-        children = _Children(cls, version, depth, chain, exhausted=exhausted, required=is_required)
+        children = _Children(
+            cls,
+            version,
+            depth,
+            chain,
+            exhausted=exhausted,
+            required=is_required,
+            context=context,
+            rules=rules,
+        )
         try:
-            strategy = build(field, Site(owner, name), children)
+            if rule is not None and rule.strategy is not None:
+                strategy = rule.strategy
+            else:
+                strategy = build(field, Site(owner, name), children)
         except _Skip:
             continue
+        if rule is not None and rule.never_none:
+            strategy = strategy.filter(lambda value: value is not None)
         (required if is_required else optional)[name] = strategy
 
     def instantiate(values: dict[str, object]) -> base.VersionedObject:
-        obj = cls()
+        obj = cls() if context is None else cls(context=context)
         if version is not None:
             obj.VERSION = version
         for name, value in values.items():
@@ -159,7 +198,11 @@ class _Children:
         exhausted: bool,
         required: bool = False,
         owner_name: str | None = None,
+        context: Any = None,
+        rules: Mapping[tuple[str, str], FieldRule] | None = None,
     ) -> None:
+        self._context = context
+        self._rules = rules
         self._owner = owner
         self._version = version
         self._depth = depth
@@ -175,7 +218,9 @@ class _Children:
         if getattr(field._type, "_subclasses", False):
             return self._any_subclass(objname, site)
         child_cls, child_version = self._resolve(objname, site)
-        return _objects(child_cls, child_version, None, self._depth - 1, (), False)
+        return _objects(
+            child_cls, child_version, None, self._depth - 1, (), False, self._context, self._rules
+        )
 
     def _any_subclass(self, objname: str, site: Site) -> st.SearchStrategy:
         """``Object(objname, subclasses=True)``: the class itself or any subclass of it.
@@ -193,7 +238,18 @@ class _Children:
                 continue
             if name != objname:
                 child_version = None  # relationships name the base class's versions only
-            options.append(_objects(child_cls, child_version, None, self._depth - 1, (), False))
+            options.append(
+                _objects(
+                    child_cls,
+                    child_version,
+                    None,
+                    self._depth - 1,
+                    (),
+                    False,
+                    self._context,
+                    self._rules,
+                )
+            )
         if not options:
             self._resolve(objname, site)  # raises the error naming the field
         return st.one_of(options)
@@ -207,7 +263,16 @@ class _Children:
         if objname == here or objname in self._chain:
             raise _Skip  # a required cycle has no finite instance; cut it here
         child_cls, child_version = self._resolve(objname, site)
-        return _objects(child_cls, child_version, None, 0, (*self._chain, here), True)
+        return _objects(
+            child_cls,
+            child_version,
+            None,
+            0,
+            (*self._chain, here),
+            True,
+            self._context,
+            self._rules,
+        )
 
     def _resolve(self, objname: str, site: Site) -> tuple[type, str | None]:
         wanted = self._relationship_version(site.name)

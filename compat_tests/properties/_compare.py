@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
+import json
 import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from oslo_versionedobjects import fields as ovo_fields
@@ -66,12 +70,85 @@ def dig(value: Any, path: tuple[Any, ...]) -> Any:
     return value
 
 
-def set_members_sorted(field: ovo_fields.Field, primitive: Any) -> Any:
-    """``primitive`` of ``field`` with a ``Set``'s members sorted.
+#: ``descriptors_of(object name, version)``: that version's field descriptors, or None.
+DescriptorsOf = Callable[[str, str], "Mapping[str, Any] | None"]
+
+
+def sets_sorted(primitive: Any, descriptors_of: DescriptorsOf) -> Any:
+    """``primitive`` with the members of every Set in a canonical order, wherever it sits.
 
     A Set's primitive lists the members in iteration order, which a rebuilt set need
-    not keep: the order carries no meaning.
+    not keep: the order carries no meaning.  Object primitives (found anywhere: inside
+    child objects, lists and dicts) are read with the descriptors of their own name and
+    version, so a Set inside a child inside a list is sorted as well.
     """
-    if isinstance(field._type, ovo_fields.Set) and isinstance(primitive, (list, tuple)):
-        return sorted(primitive, key=repr)
-    return primitive
+    keys = _object_keys(primitive)
+    if keys is None:
+        if isinstance(primitive, list):
+            return [sets_sorted(v, descriptors_of) for v in primitive]
+        if isinstance(primitive, dict):
+            return {k: sets_sorted(v, descriptors_of) for k, v in primitive.items()}
+        return primitive
+    name_key, version_key, data_key = keys
+    data = primitive.get(data_key)
+    if not isinstance(data, dict):
+        return primitive
+    descriptors = descriptors_of(str(primitive[name_key]), str(primitive[version_key])) or {}
+    return {
+        **primitive,
+        data_key: {
+            k: sorted_by_descriptor(descriptors.get(k), v, descriptors_of) for k, v in data.items()
+        },
+    }
+
+
+def sorted_by_descriptor(
+    descriptor: Mapping[str, Any] | None, value: Any, descriptors_of: DescriptorsOf
+) -> Any:
+    """The primitive ``value`` of a field described by ``descriptor`` with its Sets sorted."""
+    if descriptor is None or value is None:
+        return sets_sorted(value, descriptors_of)
+    element = descriptor.get("element")
+    if _is_set(descriptor) and isinstance(value, (list, tuple)):
+        members = [sorted_by_descriptor(element, v, descriptors_of) for v in value]
+        return sorted(members, key=_order_key)
+    if isinstance(value, (list, tuple)) and element is not None:
+        return [sorted_by_descriptor(element, v, descriptors_of) for v in value]
+    if isinstance(value, dict) and element is not None and _object_keys(value) is None:
+        return {k: sorted_by_descriptor(element, v, descriptors_of) for k, v in value.items()}
+    return sets_sorted(value, descriptors_of)
+
+
+def _object_keys(value: Any) -> tuple[str, str, str] | None:
+    """The (name, version, data) keys of an object primitive in any namespace, else None."""
+    if not isinstance(value, dict):
+        return None
+    found = {}
+    for key in value:
+        prefix, _, part = str(key).rpartition(".")
+        if prefix and part in ("name", "version", "data"):
+            found[part] = key
+    if len(found) != 3:
+        return None
+    return found["name"], found["version"], found["data"]
+
+
+@functools.cache
+def _set_class(dotted: str) -> bool:
+    module, _, name = dotted.rpartition(".")
+    try:
+        klass = getattr(importlib.import_module(module), name)
+    except Exception:  # a class that no longer imports: judge by its recorded name only
+        return False
+    return isinstance(klass, type) and issubclass(klass, ovo_fields.Set)
+
+
+def _is_set(descriptor: Mapping[str, Any]) -> bool:
+    if descriptor.get("type") == "Set":
+        return True
+    dotted = descriptor.get("class")
+    return isinstance(dotted, str) and _set_class(dotted)
+
+
+def _order_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=repr)

@@ -7,9 +7,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from compat_tests.failures import CompatFailure, pointer
-from compat_tests.properties._compare import dig, first_difference, normalized
+from compat_tests.properties._compare import (
+    _object_keys,
+    dig,
+    first_difference,
+    normalized,
+    sorted_by_descriptor,
+)
 from compat_tests.properties.primitives import Primitives
-from compat_tests.properties.subject import Subject, child_version
+from compat_tests.properties.subject import Subject, child_version, culprit_field
 from compat_tests.versions import parse
 
 _OBJECT_TYPES = ("Object", "List")
@@ -44,6 +50,18 @@ def check_backport(
     """
     if manifest is None and subject.needs_manifest():
         manifest = subject.manifest(version)
+    pair = (str(obj.VERSION), version)
+    with subject.crashes("backport", pair, f"backporting to {version}"):
+        return _backport(subject, obj, version, manifest, primitives)
+
+
+def _backport(
+    subject: Subject,
+    obj: Any,
+    version: str,
+    manifest: Mapping[str, str] | None,
+    primitives: Primitives | None,
+) -> dict[str, Any]:
     source_version = str(obj.VERSION)
     pair = (source_version, version)
     before = normalized(obj.obj_to_primitive()) if primitives is None else primitives.source
@@ -60,24 +78,28 @@ def check_backport(
             f"obj_to_primitive(target_version={version!r}) {route} raised "
             f"{type(exc).__name__}: {exc}; obj_make_compatible must handle every "
             "field being unset and every object field needs a relationship or manifest",
-            field=_unset_field(obj),
+            field=culprit_field(exc, obj.fields) or _unset_field(obj),
             details={"unset": sorted(f for f in obj.fields if not obj.obj_attr_is_set(f))},
         ) from exc
     if primitives is None:
         path = source_changed(obj, before)
         if path is not None:
             after = normalized(obj.obj_to_primitive())
-            raise subject.failure(
-                "backport.mutated-source",
-                (source_version, version),
-                f"backporting changed the source object: {dig(before, path)!r} became "
-                f"{dig(after, path)!r}; obj_make_compatible must edit the primitive, "
-                "never self",
-                field=str(path[1]) if len(path) > 1 else None,
-                location=pointer(*path),
+            subject.report(
+                subject.failure(
+                    "backport.mutated-source",
+                    (source_version, version),
+                    f"backporting changed the source object: {dig(before, path)!r} became "
+                    f"{dig(after, path)!r}; obj_make_compatible must edit the primitive, "
+                    "never self",
+                    field=str(path[1]) if len(path) > 1 else None,
+                    location=pointer(*path),
+                )
             )
     _check_primitive(subject, subject.name, normalized(primitive), before, pair, manifest, ())
-    _check_readable(subject, primitive, pair)
+    # Any field left that the old version lacks was reported and declared above: the
+    # declaration says the old node copes, so it is not reported a second time as unreadable.
+    _check_readable(subject, _known_fields_only(subject, primitive), pair)
     return primitive
 
 
@@ -129,14 +151,16 @@ def _check_primitive(
     source_version = source.get(version_key, pair[0])
     expected = pair[1] if not path else None
     if expected is not None and version != expected:
-        raise _fail(
-            subject,
-            "backport.version",
-            pair,
-            None,
-            (*path, version_key),
-            f"primitive declares version {version!r} instead of {expected!r}",
-            name,
+        subject.report(
+            _fail(
+                subject,
+                "backport.version",
+                pair,
+                None,
+                (*path, version_key),
+                f"primitive declares version {version!r} instead of {expected!r}",
+                name,
+            )
         )
     schema = subject.schema(version, name)
     source_schema = subject.schema(source_version, name)
@@ -144,17 +168,19 @@ def _check_primitive(
     known = schema["fields"]
     for field_name in data:
         if field_name not in known:
-            raise _fail(
-                subject,
-                "backport.unknown-field",
-                pair,
-                field_name,
-                (*path, data_key, field_name),
-                f"field {field_name!r} is sent to version {version} of {name}, which does not "
-                "have it; a real old node reads the object and ignores that key (as OVO's "
-                "obj_from_primitive does), but the backport must drop it: drop it in "
-                "obj_make_compatible when target_version < the version that added it",
-                name,
+            subject.report(
+                _fail(
+                    subject,
+                    "backport.unknown-field",
+                    pair,
+                    field_name,
+                    (*path, data_key, field_name),
+                    f"field {field_name!r} is sent to version {version} of {name}, which does "
+                    "not have it; a real old node reads the object and ignores that key (as "
+                    "OVO's obj_from_primitive does), but the backport must drop it: drop it in "
+                    "obj_make_compatible when target_version < the version that added it",
+                    name,
+                )
             )
     for field_name, descriptor in known.items():
         here = (*path, data_key, field_name)
@@ -162,15 +188,18 @@ def _check_primitive(
             continue
         if field_name not in data:
             if not _is_object(descriptor) or child_version(schema, field_name, version, manifest):
-                raise _fail(
-                    subject,
-                    "backport.lost-value",
-                    pair,
-                    field_name,
-                    here,
-                    f"field {field_name!r} was set ({source_data[field_name]!r}) but is missing "
-                    f"from the backport to {version}, which has the field",
-                    name,
+                subject.report(
+                    _fail(
+                        subject,
+                        "backport.lost-value",
+                        pair,
+                        field_name,
+                        here,
+                        f"field {field_name!r} was set ({source_data[field_name]!r}) but is "
+                        "missing "
+                        f"from the backport to {version}, which has the field",
+                        name,
+                    )
                 )
             continue
         if _is_object(descriptor):
@@ -180,17 +209,26 @@ def _check_primitive(
             continue
         unchanged = source_schema["fields"].get(field_name) == descriptor
         if unchanged and not subject.transformed(field_name, pair[0], pair[1]):
-            if first_difference(source_data[field_name], data[field_name]) is not None:
-                raise _fail(
-                    subject,
-                    "backport.lost-value",
-                    pair,
-                    field_name,
-                    here,
-                    f"value {source_data[field_name]!r} became {data[field_name]!r} although the "
-                    f"field's type is the same in {source_version} and {version}; declare a "
-                    "transform in the target's configuration if this is deliberate",
-                    name,
+            if (
+                first_difference(
+                    sorted_by_descriptor(descriptor, source_data[field_name], subject.descriptors),
+                    sorted_by_descriptor(descriptor, data[field_name], subject.descriptors),
+                )
+                is not None
+            ):
+                subject.report(
+                    _fail(
+                        subject,
+                        "backport.lost-value",
+                        pair,
+                        field_name,
+                        here,
+                        f"value {source_data[field_name]!r} became {data[field_name]!r} "
+                        "although the "
+                        f"field's type is the same in {source_version} and {version}; declare a "
+                        "transform in the target's configuration if this is deliberate",
+                        name,
+                    )
                 )
 
 
@@ -216,30 +254,37 @@ def _check_children(
     if value is None:
         return
     if required == "":
-        raise _fail(
-            subject,
-            "backport.child-version",
-            pair,
-            field_name,
-            here,
-            f"child field {field_name!r} is sent to version {version}, which predates it",
-            name,
+        subject.report(
+            _fail(
+                subject,
+                "backport.child-version",
+                pair,
+                field_name,
+                here,
+                f"child field {field_name!r} is sent to version {version}, which predates it",
+                name,
+            )
         )
+        return
     many = isinstance(value, list)
     children = value if many else [value]
     sources = source_value if many else [source_value]
     if len(children) != len(sources) and _transformed(subject, name, field_name, pair):
         return  # a declared filter (e.g. child types the old version lacks); still readable
     if len(children) != len(sources):
-        raise _fail(
-            subject,
-            "backport.lost-value",
-            pair,
-            field_name,
-            here,
-            f"{len(sources)} child object(s) were set but {len(children)} are sent to {version}",
-            name,
+        subject.report(
+            _fail(
+                subject,
+                "backport.lost-value",
+                pair,
+                field_name,
+                here,
+                f"{len(sources)} child object(s) were set but {len(children)} are sent "
+                f"to {version}",
+                name,
+            )
         )
+        return
     for index, (child, child_source) in enumerate(zip(children, sources, strict=True)):
         at = (*here, index) if many else here
         child_name = child.get(subject.key("name"), "?")
@@ -247,16 +292,18 @@ def _check_children(
         if required:
             want = required if parse(had) >= parse(required) else had
             if got != want and not _older_allowed(got, want, manifest):
-                raise _fail(
-                    subject,
-                    "backport.child-version",
-                    pair,
-                    field_name,
-                    (*at, version_key),
-                    f"child {child_name} is sent at {got} but {name} {version} requires "
-                    f"{want}; {'fix the version manifest' if manifest else 'add or fix the'} "
-                    f"{'' if manifest else 'obj_relationships entry for ' + repr(field_name)}",
-                    name,
+                subject.report(
+                    _fail(
+                        subject,
+                        "backport.child-version",
+                        pair,
+                        field_name,
+                        (*at, version_key),
+                        f"child {child_name} is sent at {got} but {name} {version} requires "
+                        f"{want}; {'fix the version manifest' if manifest else 'add or fix the'} "
+                        f"{'' if manifest else 'obj_relationships entry for ' + repr(field_name)}",
+                        name,
+                    )
                 )
         _check_primitive(subject, child_name, child, child_source, pair, manifest, at)
 
@@ -272,6 +319,24 @@ def _older_allowed(got: Any, want: str, manifest: Mapping[str, str] | None) -> b
 
 def _transformed(subject: Subject, name: str, field_name: str, pair: tuple[str, str]) -> bool:
     return name == subject.name and subject.transformed(field_name, pair[0], pair[1])
+
+
+def _known_fields_only(subject: Subject, primitive: Any) -> Any:
+    """``primitive`` without the fields its objects' recorded versions do not have."""
+    keys = _object_keys(primitive)
+    if keys is None:
+        if isinstance(primitive, list):
+            return [_known_fields_only(subject, v) for v in primitive]
+        if isinstance(primitive, dict):
+            return {k: _known_fields_only(subject, v) for k, v in primitive.items()}
+        return primitive
+    name_key, version_key, data_key = keys
+    data = primitive.get(data_key)
+    known = subject.descriptors(str(primitive[name_key]), str(primitive[version_key]))
+    if not isinstance(data, dict) or known is None:
+        return primitive
+    kept = {k: _known_fields_only(subject, v) for k, v in data.items() if k in known}
+    return {**primitive, data_key: kept}
 
 
 def _check_readable(subject: Subject, primitive: dict[str, Any], pair: tuple[str, str]) -> None:
@@ -295,7 +360,7 @@ def _check_readable(subject: Subject, primitive: dict[str, Any], pair: tuple[str
         except Exception:
             culprit = field_name
             break
-    raise subject.failure(
+    finding = subject.failure(
         "backport.invalid",
         pair,
         f"an old node at {pair[1]} cannot read the backport: {type(error).__name__}: "
@@ -304,4 +369,6 @@ def _check_readable(subject: Subject, primitive: dict[str, Any], pair: tuple[str
         + "; obj_make_compatible must turn the value into one the old version accepts",
         field=culprit,
         location=pointer(subject.key("data"), culprit) if culprit else "",
-    ) from error
+    )
+    finding.__cause__ = error
+    subject.report(finding)

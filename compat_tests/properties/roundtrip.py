@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -13,9 +14,11 @@ from compat_tests.properties._compare import (
     first_difference,
     normalized,
     same,
-    set_members_sorted,
+    sets_sorted,
+    sorted_by_descriptor,
 )
 from compat_tests.properties.subject import Subject
+from compat_tests.schema import describe_field
 
 
 def check_roundtrip(subject: Subject, obj: Any) -> None:
@@ -29,6 +32,11 @@ def check_roundtrip(subject: Subject, obj: Any) -> None:
     primitive: OVO runs ``obj_make_compatible`` whenever a manifest is given).
     """
     version = str(obj.VERSION)
+    with subject.crashes("roundtrip", (version, version), f"a round trip at {version}"):
+        _check_roundtrip(subject, obj, version)
+
+
+def _check_roundtrip(subject: Subject, obj: Any, version: str) -> None:
     primitive = obj.obj_to_primitive()
     back = type(obj).obj_from_primitive(primitive, context=subject.context)
     _compare_objects(subject, obj, back, version, "roundtrip.mismatch", "after a direct round trip")
@@ -37,15 +45,17 @@ def check_roundtrip(subject: Subject, obj: Any) -> None:
     path = first_difference(normalized(primitive), normalized(wired))
     if path is not None:
         field_name = _field_at(subject, path)
-        raise subject.failure(
-            "roundtrip.wire",
-            (version, version),
-            f"the primitive does not survive the JSON wire: {dig(primitive, path)!r} "
-            f"arrives as {dig(wired, path)!r}; make the field's to_primitive return "
-            "JSON types only (str, int, float, bool, None, list, dict with str keys)",
-            field=field_name,
-            location=pointer(*path),
-            details={"primitive": repr(primitive)},
+        subject.report(
+            subject.failure(
+                "roundtrip.wire",
+                (version, version),
+                f"the primitive does not survive the JSON wire: {dig(primitive, path)!r} "
+                f"arrives as {dig(wired, path)!r}; make the field's to_primitive return "
+                "JSON types only (str, int, float, bool, None, list, dict with str keys)",
+                field=field_name,
+                location=pointer(*path),
+                details={"primitive": repr(primitive)},
+            )
         )
     from_wire = type(obj).obj_from_primitive(wired, context=subject.context)
     _compare_objects(subject, obj, from_wire, version, "roundtrip.wire", "after the JSON wire")
@@ -65,16 +75,21 @@ def _check_current_manifest(subject: Subject, obj: Any, primitive: dict, version
             "obj_make_compatible even at the current version, so it must accept that",
             details={"manifest": manifest},
         ) from exc
-    path = first_difference(normalized(primitive), normalized(sent))
+    path = first_difference(
+        normalized(sets_sorted(primitive, subject.descriptors)),
+        normalized(sets_sorted(sent, subject.descriptors)),
+    )
     if path is not None:
-        raise subject.failure(
-            "roundtrip.manifest",
-            (version, version),
-            f"sent with a manifest of its own versions, {dig(primitive, path)!r} becomes "
-            f"{dig(sent, path)!r}; at the current versions nothing may change",
-            field=_field_at(subject, path),
-            location=pointer(*path),
-            details={"manifest": manifest},
+        subject.report(
+            subject.failure(
+                "roundtrip.manifest",
+                (version, version),
+                f"sent with a manifest of its own versions, {dig(primitive, path)!r} becomes "
+                f"{dig(sent, path)!r}; at the current versions nothing may change",
+                field=_field_at(subject, path),
+                location=pointer(*path),
+                details={"manifest": manifest},
+            )
         )
 
 
@@ -100,30 +115,44 @@ def _compare_objects(
         was_set = original.obj_attr_is_set(name)
         if was_set != back.obj_attr_is_set(name):
             state = "unset" if was_set else "set"
-            raise subject.failure(
-                code,
-                (version, version),
-                f"field is {state} {when} but was {'set' if was_set else 'unset'}",
-                field=name,
-                location=pointer(data_key, name),
+            subject.report(
+                subject.failure(
+                    code,
+                    (version, version),
+                    f"field is {state} {when} but was {'set' if was_set else 'unset'}",
+                    field=name,
+                    location=pointer(data_key, name),
+                )
             )
+            continue
         if not was_set:
             continue
         before, after = getattr(original, name), getattr(back, name)
-        prim_before = set_members_sorted(
-            field, normalized(field.to_primitive(original, name, before))
+        descriptor = _descriptor(field)
+        prim_before = sorted_by_descriptor(
+            descriptor, normalized(field.to_primitive(original, name, before)), subject.descriptors
         )
-        prim_after = set_members_sorted(field, normalized(field.to_primitive(back, name, after)))
+        prim_after = sorted_by_descriptor(
+            descriptor, normalized(field.to_primitive(back, name, after)), subject.descriptors
+        )
         if first_difference(prim_before, prim_after) is not None or not _same_value(before, after):
-            raise subject.failure(
-                code,
-                (version, version),
-                f"value {before!r} comes back as {after!r} {when}; the field cannot "
-                "carry this value: restrict the strategy to what the field can carry "
-                "or fix the field's to_primitive/from_primitive",
-                field=name,
-                location=pointer(data_key, name),
+            # Primitives, never the objects: an object's repr may lazy-load or be huge.
+            subject.report(
+                subject.failure(
+                    code,
+                    (version, version),
+                    f"value {prim_before!r} comes back as {prim_after!r} {when}; the field cannot "
+                    "carry this value: restrict the strategy to what the field can carry "
+                    "or fix the field's to_primitive/from_primitive",
+                    field=name,
+                    location=pointer(data_key, name),
+                )
             )
+
+
+@functools.lru_cache(maxsize=8192)
+def _descriptor(field: Any) -> dict[str, Any]:
+    return describe_field(field)
 
 
 def _same_value(a: Any, b: Any) -> bool:

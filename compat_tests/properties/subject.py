@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,11 +11,19 @@ from oslo_versionedobjects import fields as ovo_fields
 
 from compat_tests import relationships
 from compat_tests.descriptors import objname
-from compat_tests.errors import SnapshotError
+from compat_tests.errors import OvoCompatError, SnapshotError
 from compat_tests.failures import CompatFailure, Failure
+from compat_tests.properties.access import OVO_ACCESS_ERRORS
+
+# Bad input stays an error (it names what to fix); it is never a finding.
+_NOT_FINDINGS: tuple[type[BaseException], ...] = (CompatFailure, OvoCompatError)
 
 
 def _never_transformed(field_name: str, from_v: str, to_v: str) -> bool:
+    return False
+
+
+def _nothing_declared(failure: Failure) -> bool:
     return False
 
 
@@ -27,7 +36,10 @@ class Subject:
     old node (`compat_tests.rebuild.OldNode`) for this class at that version;
     ``transformed(field, from_v, to_v)`` tells whether a field's backport is a
     declared deliberate transformation; ``context`` is the request context objects
-    are deserialized with (the target's ``context`` setting).
+    are deserialized with (the target's ``context`` setting); ``access_errors``
+    what reading a field that cannot be loaded here may raise; ``declared(failure)``
+    tells whether a finding is declared (and records that it fired), so a property
+    goes on checking after it instead of stopping at the first.
     """
 
     name: str
@@ -36,6 +48,11 @@ class Subject:
     node: Callable[[str], Any]
     transformed: Callable[[str, str, str], bool] = field(default=_never_transformed)
     context: Any = None
+    access_errors: tuple[type[BaseException], ...] = OVO_ACCESS_ERRORS
+    declared: Callable[[Failure], bool] = field(default=_nothing_declared)
+    _descriptors: dict[tuple[str, str], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
     #: ``(release, node)`` of each recorded release shipping this class at its current
     #: version with another object graph under it (`compat_tests.graph`).
     releases: Callable[[], list[Any]] = field(default=list)
@@ -56,6 +73,22 @@ class Subject:
                 "run `ovo-compat record` for the current version, or fix the version number"
             )
         return history[version]
+
+    def descriptors(self, name: str, version: str) -> Mapping[str, Any] | None:
+        """Field descriptors of object ``name`` at ``version``: recorded, else from the code.
+
+        Recorded snapshots come first (they describe old versions too); an unrecorded
+        object falls back to the class the current registry resolves; None if neither.
+        """
+        key = (name, version)
+        if key not in self._descriptors:
+            history = self.histories.get(name) if name in self.histories else None
+            if history and version in history:
+                found = history[version].get("fields", {})
+            else:
+                found = _described_class(self.cls, name, version)
+            self._descriptors[key] = found
+        return self._descriptors[key]
 
     def failure(
         self,
@@ -81,6 +114,45 @@ class Subject:
             )
         )
 
+    def report(self, exc: CompatFailure) -> None:
+        """Raise the finding ``exc`` unless it is declared; a declared one lets the check go on.
+
+        Checks that can continue after a finding report it this way, so declaring one
+        finding exposes the next one in the same example instead of hiding it.
+        """
+        if not self.declared(exc.failure):
+            raise exc
+
+    @contextlib.contextmanager
+    def crashes(self, prop: str, pair: tuple[str, str], doing: str) -> Iterator[None]:
+        """Turn any exception raised inside ``prop``'s check into a ``PROP.crash`` finding.
+
+        The project's own code runs inside a property (``obj_to_primitive``,
+        ``obj_from_primitive``, ``obj_make_compatible``, a lazy load); whatever it raises
+        becomes a coded failure with the exception type, the class, the field being
+        loaded when that is known, and the pair, so it can be declared like any other.
+        """
+        try:
+            yield
+        except _NOT_FINDINGS:
+            raise
+        except Exception as exc:
+            if _is_strategy_error(exc):
+                raise
+            field_name = loading_field(exc)
+            loading = f" while lazy-loading {field_name!r}" if field_name else ""
+            if field_name is None:
+                field_name = culprit_field(exc, self.cls.fields)
+            raise self.failure(
+                f"{prop}.crash",
+                pair,
+                f"{doing} raised {type(exc).__module__}.{type(exc).__qualname__}{loading}: "
+                f"{exc}; if the project behaves so on purpose declare it, if the field can "
+                "never be loaded here add the exception to the target's access_errors",
+                field=field_name,
+                details={"exception": f"{type(exc).__module__}.{type(exc).__qualname__}"},
+            ) from exc
+
     def key(self, part: str) -> str:
         """The primitive key for ``part`` ('name', 'version', 'data', ...) in this namespace."""
         return self.cls._obj_primitive_key(part)
@@ -97,6 +169,66 @@ class Subject:
     def manifest(self, version: str) -> dict[str, str]:
         """The version manifest an old node at ``version`` sends: ``obj_tree_get_versions``."""
         return self.node(version).tree_versions(self.name)
+
+
+def loading_field(exc: BaseException) -> str | None:
+    """The field whose lazy load raised ``exc`` (from OVO's getter frames), else None."""
+    tb = exc.__traceback__
+    name = None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "obj_load_attr" and isinstance(
+            frame.f_locals.get("attrname"), str
+        ):
+            name = frame.f_locals["attrname"]
+        elif frame.f_code.co_name == "getter" and "oslo_versionedobjects" in (
+            frame.f_code.co_filename
+        ):
+            value = frame.f_locals.get("name")
+            name = value if isinstance(value, str) else name
+        tb = tb.tb_next
+    return name
+
+
+_FIELD_LOCALS = ("attrname", "field", "field_name", "fieldname", "attr", "key", "name")
+
+
+def culprit_field(exc: BaseException, names: Mapping[str, Any]) -> str | None:
+    """The field of ``names`` that ``exc`` is about, when the project's code says so.
+
+    A ``KeyError`` of a field name (a backport deleting a field that is not there), or
+    the innermost frame of the raising code holding a field name in a variable such as
+    ``field`` (Nova's ``raise_on_too_new_values(version, primitive, field, values)``).
+    """
+    if isinstance(exc, KeyError) and exc.args and exc.args[0] in names:
+        return str(exc.args[0])
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        for local in _FIELD_LOCALS:
+            value = frame.f_locals.get(local)
+            if isinstance(value, str) and value in names:
+                return value
+    return None
+
+
+def _is_strategy_error(exc: BaseException) -> bool:
+    from strategies import StrategyError
+
+    return isinstance(exc, StrategyError)
+
+
+def _described_class(owner: type, name: str, version: str) -> dict[str, Any] | None:
+    from compat_tests.schema import describe_field
+
+    try:
+        cls = owner.obj_class_from_name(name, version)
+    except Exception:  # unknown here: compared without descriptors
+        return None
+    return {n: describe_field(f) for n, f in cls.fields.items()}
 
 
 def child_version(

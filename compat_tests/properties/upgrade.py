@@ -6,25 +6,20 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-from oslo_versionedobjects import exception as ovo_exception
-
 from compat_tests.errors import SnapshotError
 from compat_tests.failures import pointer
 from compat_tests.properties._compare import (
     dig,
     first_difference,
     normalized,
-    set_members_sorted,
+    sets_sorted,
 )
+from compat_tests.properties.access import OVO_ACCESS_ERRORS
 from compat_tests.properties.backport import check_backport
 from compat_tests.properties.subject import Subject
 
-#: What reading an unset field may raise: OVO's documented "not set / cannot lazy-load" errors.
-ACCESS_ERRORS: tuple[type[BaseException], ...] = (
-    NotImplementedError,
-    ovo_exception.ObjectActionError,
-    ovo_exception.OrphanedObjectError,
-)
+#: What reading an unset field may always raise (a target adds its own: ``access_errors``).
+ACCESS_ERRORS = OVO_ACCESS_ERRORS
 
 
 def check_upgrade(subject: Subject, old_obj: Any, lower: Iterable[str] = ()) -> Any:
@@ -32,7 +27,7 @@ def check_upgrade(subject: Subject, old_obj: Any, lower: Iterable[str] = ()) -> 
 
     ``old_obj.obj_to_primitive()`` must deserialize with the current class
     (``upgrade.unreadable``); every field of the result must read or raise one of
-    `ACCESS_ERRORS` (``upgrade.access``); backporting it to the old version gives
+    ``subject.access_errors`` (``upgrade.access``); backporting it to the old version gives
     back the same primitive (``upgrade.rebackport``; ``upgrade.crash`` if it raises).
     Then, for every version in ``lower`` (the every-pair property), the object is
     backported to it with `check_backport`, so one generated example serves all
@@ -49,6 +44,13 @@ def check_upgrade(subject: Subject, old_obj: Any, lower: Iterable[str] = ()) -> 
     """
     version = str(old_obj.VERSION)
     pair = (version, subject.current)
+    with subject.crashes("upgrade", pair, f"reading and re-sending what {version} sent"):
+        return _check(subject, old_obj, version, pair, lower)
+
+
+def _check(
+    subject: Subject, old_obj: Any, version: str, pair: tuple[str, str], lower: Iterable[str]
+) -> Any:
     sent = old_obj.obj_to_primitive()
     new = _read(subject, sent, pair)
     _check_access(subject, new, sent, pair)
@@ -71,17 +73,19 @@ def check_upgrade(subject: Subject, old_obj: Any, lower: Iterable[str] = ()) -> 
         f for f in subject.cls.fields if subject.transformed(f, subject.current, version)
     }
     path = first_difference(
-        normalized(_sets_sorted(subject, _without(subject, sent, transformed))),
-        normalized(_sets_sorted(subject, _without(subject, back, transformed))),
+        normalized(sets_sorted(_without(subject, sent, transformed), subject.descriptors)),
+        normalized(sets_sorted(_without(subject, back, transformed), subject.descriptors)),
     )
     if path is not None:
-        raise subject.failure(
-            "upgrade.rebackport",
-            pair,
-            f"sent {dig(normalized(sent), path)!r} but the current code sends "
-            f"{dig(normalized(back), path)!r} back to {version}",
-            field=str(path[1]) if len(path) > 1 else None,
-            location=pointer(*path),
+        subject.report(
+            subject.failure(
+                "upgrade.rebackport",
+                pair,
+                f"sent {dig(normalized(sent), path)!r} but the current code sends "
+                f"{dig(normalized(back), path)!r} back to {version}",
+                field=str(path[1]) if len(path) > 1 else None,
+                location=pointer(*path),
+            )
         )
     for older in lower:
         check_backport(subject, fresh, older)
@@ -110,17 +114,6 @@ def _without_filled_defaults(subject: Subject, sent: Any, back: Any) -> Any:
         elif not _is_default(descriptors.get(name, {}), value):
             data[name] = value
     return {**back, keys[2]: data}
-
-
-def _sets_sorted(subject: Subject, primitive: dict[str, Any]) -> dict[str, Any]:
-    """``primitive`` with the members of its Set fields in a canonical order."""
-    data_key = subject.key("data")
-    fields = subject.cls.fields
-    data = {
-        name: set_members_sorted(fields[name], value) if name in fields else value
-        for name, value in primitive.get(data_key, {}).items()
-    }
-    return {**primitive, data_key: data}
 
 
 def _without(subject: Subject, primitive: dict[str, Any], names: set[str]) -> dict[str, Any]:
@@ -164,22 +157,24 @@ def _read(subject: Subject, sent: dict[str, Any], pair: tuple[str, str]) -> Any:
 
 
 def _check_access(subject: Subject, new: Any, sent: dict[str, Any], pair: tuple[str, str]) -> None:
-    """Every field of ``new`` reads or raises one of `ACCESS_ERRORS`."""
+    """Every field of ``new`` reads or raises one of ``subject.access_errors``."""
     version = pair[0]
     sent_data = sent[subject.key("data")]
     for field_name in subject.cls.fields:
         try:
             getattr(new, field_name)
-        except ACCESS_ERRORS:
+        except subject.access_errors:
             continue
         except Exception as exc:
-            raise subject.failure(
-                "upgrade.access",
-                pair,
-                f"reading {field_name!r} of an object sent by {version} (which "
-                f"{'sent it' if field_name in sent_data else 'did not send it'}) "
-                f"raised {type(exc).__name__}: {exc}; the current code must tolerate "
-                "fields old nodes never send (default them or raise NotImplementedError)",
-                field=field_name,
-                location=pointer(subject.key("data"), field_name),
-            ) from exc
+            subject.report(
+                subject.failure(
+                    "upgrade.access",
+                    pair,
+                    f"reading {field_name!r} of an object sent by {version} (which "
+                    f"{'sent it' if field_name in sent_data else 'did not send it'}) "
+                    f"raised {type(exc).__name__}: {exc}; the current code must tolerate "
+                    "fields old nodes never send (default them or raise NotImplementedError)",
+                    field=field_name,
+                    location=pointer(subject.key("data"), field_name),
+                )
+            )

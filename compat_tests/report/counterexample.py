@@ -25,6 +25,8 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
+from compat_tests.properties.shown import Shown
+
 _VALUE_WIDTH = 60
 _OBJECT_WIDTH = 400
 # Frames of these packages are never "the user's code".
@@ -84,6 +86,11 @@ def from_exception(exc: BaseException) -> Counterexample:
         call = constructor(obj)
         version = str(getattr(obj, "VERSION", "")) or None
         unset = tuple(f for f in obj.fields if not obj.obj_attr_is_set(f))
+    elif failure is not None:
+        shown = failure.details.get("example")
+        if isinstance(shown, str) and shown.startswith(f"{failure.subject}("):
+            # A shared run's example, raised where another case already shrank the finding.
+            call, version = shown, failure.from_version
     harness = _first_local(frames, ("harness",), lambda v: hasattr(v, "api"))
     method = _first_local(frames, ("method",), lambda v: isinstance(v, str))
     sent = None
@@ -117,6 +124,8 @@ def _first_local(frames: list[FrameType], names: tuple[str, ...], ok: Any) -> An
             if not _is_framework(frame.f_code.co_filename):
                 continue
             value = frame.f_locals.get(name)
+            if isinstance(value, Shown):  # the dedicated run's example, shown without repr()
+                value = value.value
             if value is not None and ok(value):
                 return value
     return None

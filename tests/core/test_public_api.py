@@ -36,6 +36,7 @@ COMPAT_TESTS = {
     "register_property",
 }
 STRATEGIES = {
+    "FieldRule",
     "NoStrategyError",
     "ObjectResolutionError",
     "StrategyError",

@@ -124,14 +124,17 @@ def test_crash_finding_points_at_the_line_that_raised() -> None:
     lines = text.splitlines()
     assert (
         lines[0]
-        == "ovo-compat finding F1: [backport.crash] Port 1.4->1.1 (Port[1.4->1.1]-backport)"
+        == "ovo-compat finding F1: [backport.crash] Port 1.4->1.1 field binding_host "
+        "(Port[1.4->1.1]-backport)"
     )
     called, unset = _object_fields(lines[2], "Port", "1.4")
     assert "binding_host" in unset and "binding_host" not in called  # read without a check
-    assert lines[3:] == [
+    assert lines[3:5] == [
         "  raised:    KeyError: 'binding_host'",
         "  your code: tests/gallery/broken.py:56 in CrashesOnUnsetField.obj_make_compatible",
     ]
+    # The other distinct findings the case met are listed after it, never dropped.
+    assert all(line.startswith("  other_findings: ") for line in lines[5:])
 
 
 def test_wire_finding_points_at_the_field_type() -> None:

@@ -88,7 +88,7 @@ def test_failure_in_one_pair_fails_only_the_cases_checking_it_with_a_shrunk_exam
     assert "found" not in failure.details  # its dedicated run reproduced it, and shrank it:
     example = next(n for n in notes if n.startswith(("Failing test case", "Falsifying example")))
     assert "backport_Port_1_4_1_1(" in example
-    assert "'dns_name': None" in example  # the smallest value that is set
+    assert '"dns_name": null' in example  # the smallest value that is set (primitive, no repr)
     assert "binding_host" not in example  # an optional field the failure does not need
     assert suite.shared_runs == 2
 
@@ -113,7 +113,7 @@ def test_a_failure_the_dedicated_run_misses_is_raised_from_the_shared_run() -> N
     failure, _ = failed["Port[1.4->1.3]-backport"]
     assert failure.code == "backport.crash"
     assert "found by the shared run of Port" in failure.details["found"]
-    assert failure.details["example"].startswith("Port(")
+    assert failure.details["example"].startswith("Port(")  # a constructor call, never repr()
 
 
 def test_selected_cases_limit_the_shared_run() -> None:
