@@ -123,8 +123,7 @@ def test_crash_finding_points_at_the_line_that_raised() -> None:
     text = _block(broken.CrashesOnUnsetField, {"backport"}, "Port[1.4->1.1]-backport")
     lines = text.splitlines()
     assert (
-        lines[0]
-        == "ovo-compat finding F1: [backport.crash] Port 1.4->1.1 field binding_host "
+        lines[0] == "ovo-compat finding F1: [backport.crash] Port 1.4->1.1 field binding_host "
         "(Port[1.4->1.1]-backport)"
     )
     called, unset = _object_fields(lines[2], "Port", "1.4")
