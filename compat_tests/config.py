@@ -271,21 +271,38 @@ def _support(where: str, value: Any) -> dict[str, str]:
     return dict(value)
 
 
-def _guarantees(where: str, value: Any) -> tuple[Guarantee, ...]:
+def array_of_tables(
+    where: str, key: str, value: Any, allowed: set[str], required: tuple[str, ...]
+) -> list[tuple[str, dict[str, Any]]]:
+    """``value`` checked as a TOML array of tables: ``(where, table)`` for each table.
+
+    Each table may hold only ``allowed`` keys, and every key in ``required`` must be a
+    non-empty string; anything else is a `ConfigError` naming the table.
+    """
     if not isinstance(value, list):
-        raise ConfigError(f"{where}: 'guarantees' must be an array of tables ([[...guarantees]])")
+        raise ConfigError(f"{where}: {key!r} must be an array of tables ([[...{key}]])")
     result = []
     for index, item in enumerate(value):
-        here = f"{where}.guarantees[{index}]"
-        if not isinstance(item, dict) or set(item) - _GUARANTEE_KEYS:
+        here = f"{where}.{key}[{index}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{here}: must be a table")
+        unknown = set(item) - allowed
+        if unknown:
             raise ConfigError(
-                f"{here}: must be a table with keys {', '.join(sorted(_GUARANTEE_KEYS))}"
+                f"{here}: unknown key(s) {', '.join(sorted(unknown))}; "
+                f"allowed: {', '.join(sorted(allowed))}"
             )
-        for required in ("object", "field", "reason"):
-            if not isinstance(item.get(required), str) or not item[required].strip():
-                raise ConfigError(
-                    f"{here}: {required!r} is required and must be a non-empty string"
-                )
+        for name in required:
+            if not isinstance(item.get(name), str) or not item[name].strip():
+                raise ConfigError(f"{here}: {name!r} is required and must be a non-empty string")
+        result.append((here, item))
+    return result
+
+
+def _guarantees(where: str, value: Any) -> tuple[Guarantee, ...]:
+    result = []
+    required = ("object", "field", "reason")
+    for here, item in array_of_tables(where, "guarantees", value, _GUARANTEE_KEYS, required):
         strategy = _optional_ref(here, "strategy", item.get("strategy"))
         flags = {k: item.get(k, False) for k in ("always_set", "never_none")}
         if not all(isinstance(v, bool) for v in flags.values()):
@@ -308,24 +325,8 @@ def _guarantees(where: str, value: Any) -> tuple[Guarantee, ...]:
 def _declarations(
     where: str, key: str, value: Any, allowed: set[str], kind: type[Declaration]
 ) -> tuple[Any, ...]:
-    if not isinstance(value, list):
-        raise ConfigError(f"{where}: {key!r} must be an array of tables ([[...{key}]])")
     result = []
-    for index, item in enumerate(value):
-        here = f"{where}.{key}[{index}]"
-        if not isinstance(item, dict):
-            raise ConfigError(f"{here}: must be a table")
-        unknown = set(item) - allowed
-        if unknown:
-            raise ConfigError(
-                f"{here}: unknown key(s) {', '.join(sorted(unknown))}; "
-                f"allowed: {', '.join(sorted(allowed))}"
-            )
-        for required in ("object", "reason"):
-            if not isinstance(item.get(required), str) or not item[required].strip():
-                raise ConfigError(
-                    f"{here}: {required!r} is required and must be a non-empty string"
-                )
+    for here, item in array_of_tables(where, key, value, allowed, ("object", "reason")):
         versions = item.get("versions", "*->*")
         if not isinstance(versions, str) or not _PAIR_RE.match(versions):
             raise ConfigError(f'{here}: \'versions\' must look like "1.11->1.8" or "*->1.8"')

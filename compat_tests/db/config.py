@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compat_tests.config import array_of_tables
 from compat_tests.declarations import DeclaredException
 from compat_tests.errors import ConfigError
 
@@ -287,21 +288,10 @@ def _columns(where: str, key: str, value: Any) -> tuple[str, ...]:
 def _tables(
     where: str, key: str, value: Any, allowed: set[str], required: set[str]
 ) -> list[dict[str, str]]:
-    if not isinstance(value, list):
-        raise ConfigError(f"{where}: {key!r} must be an array of tables ([[...db.{key}]])")
     result = []
-    for index, item in enumerate(value):
-        here = f"{where}.{key}[{index}]"
-        if not isinstance(item, dict):
-            raise ConfigError(f"{here}: must be a table")
-        unknown = set(item) - allowed
-        if unknown:
-            raise ConfigError(
-                f"{here}: unknown key(s) {', '.join(sorted(unknown))}; "
-                f"allowed: {', '.join(sorted(allowed))}"
-            )
-        for name in sorted(required | set(item)):
-            if not isinstance(item.get(name), str) or not item[name].strip():
+    for here, item in array_of_tables(where, key, value, allowed, tuple(sorted(required))):
+        for name in sorted(item):  # every key of these tables holds a string
+            if not isinstance(item[name], str) or not item[name].strip():
                 raise ConfigError(f"{here}: {name!r} is required and must be a non-empty string")
         result.append(item)
     return result
