@@ -74,6 +74,32 @@ def dig(value: Any, path: tuple[Any, ...]) -> Any:
 DescriptorsOf = Callable[[str, str], "Mapping[str, Any] | None"]
 
 
+def map_object_data(
+    primitive: Any,
+    rewrite: Callable[[Mapping[str, Any] | None, dict[str, Any]], dict[str, Any]],
+    descriptors_of: DescriptorsOf,
+) -> Any:
+    """``primitive`` with every object primitive's data replaced by ``rewrite(descriptors, data)``.
+
+    Object primitives are found anywhere (the value itself, inside lists and dicts);
+    ``descriptors`` are those of the object's own name and version (None when unknown).
+    An object primitive without a data dict is kept as it is.
+    """
+    keys = _object_keys(primitive)
+    if keys is None:
+        if isinstance(primitive, list):
+            return [map_object_data(v, rewrite, descriptors_of) for v in primitive]
+        if isinstance(primitive, dict):
+            return {k: map_object_data(v, rewrite, descriptors_of) for k, v in primitive.items()}
+        return primitive
+    name_key, version_key, data_key = keys
+    data = primitive.get(data_key)
+    if not isinstance(data, dict):
+        return primitive
+    descriptors = descriptors_of(str(primitive[name_key]), str(primitive[version_key]))
+    return {**primitive, data_key: rewrite(descriptors, data)}
+
+
 def sets_sorted(primitive: Any, descriptors_of: DescriptorsOf) -> Any:
     """``primitive`` with the members of every Set in a canonical order, wherever it sits.
 
@@ -82,24 +108,12 @@ def sets_sorted(primitive: Any, descriptors_of: DescriptorsOf) -> Any:
     child objects, lists and dicts) are read with the descriptors of their own name and
     version, so a Set inside a child inside a list is sorted as well.
     """
-    keys = _object_keys(primitive)
-    if keys is None:
-        if isinstance(primitive, list):
-            return [sets_sorted(v, descriptors_of) for v in primitive]
-        if isinstance(primitive, dict):
-            return {k: sets_sorted(v, descriptors_of) for k, v in primitive.items()}
-        return primitive
-    name_key, version_key, data_key = keys
-    data = primitive.get(data_key)
-    if not isinstance(data, dict):
-        return primitive
-    descriptors = descriptors_of(str(primitive[name_key]), str(primitive[version_key])) or {}
-    return {
-        **primitive,
-        data_key: {
-            k: sorted_by_descriptor(descriptors.get(k), v, descriptors_of) for k, v in data.items()
-        },
-    }
+
+    def rewrite(descriptors: Mapping[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
+        known = descriptors or {}
+        return {k: sorted_by_descriptor(known.get(k), v, descriptors_of) for k, v in data.items()}
+
+    return map_object_data(primitive, rewrite, descriptors_of)
 
 
 def sorted_by_descriptor(

@@ -8,9 +8,9 @@ from typing import Any
 
 from compat_tests.failures import CompatFailure, pointer
 from compat_tests.properties._compare import (
-    _object_keys,
     dig,
     first_difference,
+    map_object_data,
     normalized,
     sorted_by_descriptor,
 )
@@ -323,20 +323,13 @@ def _transformed(subject: Subject, name: str, field_name: str, pair: tuple[str, 
 
 def _known_fields_only(subject: Subject, primitive: Any) -> Any:
     """``primitive`` without the fields its objects' recorded versions do not have."""
-    keys = _object_keys(primitive)
-    if keys is None:
-        if isinstance(primitive, list):
-            return [_known_fields_only(subject, v) for v in primitive]
-        if isinstance(primitive, dict):
-            return {k: _known_fields_only(subject, v) for k, v in primitive.items()}
-        return primitive
-    name_key, version_key, data_key = keys
-    data = primitive.get(data_key)
-    known = subject.descriptors(str(primitive[name_key]), str(primitive[version_key]))
-    if not isinstance(data, dict) or known is None:
-        return primitive
-    kept = {k: _known_fields_only(subject, v) for k, v in data.items() if k in known}
-    return {**primitive, data_key: kept}
+
+    def rewrite(known: Mapping[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
+        if known is None:  # a version nobody recorded: kept as it is
+            return data
+        return {k: _known_fields_only(subject, v) for k, v in data.items() if k in known}
+
+    return map_object_data(primitive, rewrite, subject.descriptors)
 
 
 def _check_readable(subject: Subject, primitive: dict[str, Any], pair: tuple[str, str]) -> None:
