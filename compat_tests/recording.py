@@ -135,17 +135,13 @@ def record_release(
     ``spec_text`` is the ``--release`` spec; progress goes to ``out``.  `SnapshotError` when
     the recording fails in the release's environment (its message included).
     """
-    import os
     import subprocess
     import tempfile
 
     from compat_tests.errors import SnapshotError
-    from compat_tests.venvs import ReleaseSpec, ensure_venv
+    from compat_tests.venvs import child_env, release_python
 
-    spec = ReleaseSpec.parse(spec_text)
-    python = ensure_venv(
-        spec, out=out, index=index, find_links=find_links, inherit_dependencies=not index
-    )
+    spec, python = release_python(spec_text, out=out, index=index, find_links=find_links)
     with tempfile.TemporaryDirectory(prefix="ovo-compat-record-") as scratch:
         output = Path(scratch) / "recording.json"
         command = [
@@ -163,7 +159,6 @@ def record_release(
             "--output",
             str(output),
         ] + (["--infer-history"] if infer else [])
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
         print(f"recording {target.name} from {' '.join(spec.requirements)}", file=out)
         out.flush()
         try:
@@ -171,7 +166,7 @@ def record_release(
             done = subprocess.run(
                 command,
                 cwd=scratch,
-                env=env,
+                env=child_env(),
                 capture_output=True,
                 text=True,
                 timeout=RECORD_TIMEOUT,

@@ -37,7 +37,14 @@ from typing import TextIO
 
 from compat_tests.errors import OvoCompatError
 
-__all__ = ["ReleaseSpec", "VenvError", "cache_dir", "ensure_venv"]
+__all__ = [
+    "ReleaseSpec",
+    "VenvError",
+    "cache_dir",
+    "child_env",
+    "ensure_venv",
+    "release_python",
+]
 
 _READY = ".ovo-compat-ready"
 # ovo-compat's own run-time dependencies that a release does not bring.
@@ -195,6 +202,32 @@ def ensure_venv(
             _install(root, [*pip, "--no-index", "--no-deps", *links, *spec.requirements])
         (root / _READY).write_text(json.dumps({"spec": spec.requirements}) + "\n")
         return python
+
+
+def release_python(
+    spec_text: str, *, out: TextIO, index: bool = True, find_links: Sequence[str] = ()
+) -> tuple[ReleaseSpec, Path]:
+    """Parse ``spec_text`` (a ``--release``/``--against`` spec) and return it with its interpreter.
+
+    The virtualenv is built or reused by `ensure_venv`; without an index (local wheels) the
+    release's virtualenv inherits ovo-compat's own dependencies from this environment.
+    """
+    spec = ReleaseSpec.parse(spec_text)
+    python = ensure_venv(
+        spec, out=out, index=index, find_links=find_links, inherit_dependencies=not index
+    )
+    return spec, python
+
+
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a process run in a release's virtualenv.
+
+    This process's environment without ``PYTHONPATH``/``PYTHONHOME``, so that nothing of the
+    working tree or of this virtualenv shadows the release's own packages (run such a process
+    with a neutral working directory too), plus ``extra``.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    return {**env, **(extra or {})}
 
 
 def _link_ovo_compat(root: Path, site: Path, inherit: bool) -> None:
