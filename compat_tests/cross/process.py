@@ -352,7 +352,7 @@ def start_node(
             stdout=subprocess.PIPE,
             stderr=stderr,
             cwd=scratch.name,
-            env=child_env(dict(env or {})),
+            env=child_env(dict(env or {}), scratch=Path(scratch.name)),
             text=True,
             start_new_session=True,
         )
