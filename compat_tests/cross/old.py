@@ -89,18 +89,21 @@ class Conductor:
 class _ConductorClient:
     """The release's indirection API: asks the peer's `Conductor` over RPC."""
 
-    def __init__(self, transport: Any, topic: str) -> None:
+    def __init__(self, transport: Any, topic: str, serializer: Any) -> None:
         import oslo_messaging
 
         self._client = oslo_messaging.get_rpc_client(
-            transport, oslo_messaging.Target(topic=topic), timeout=60
+            transport, oslo_messaging.Target(topic=topic), timeout=CALL_TIMEOUT
         )
+        self._serializer = serializer
 
     def object_backport_versions(self, context: Any, objinst: Any, object_versions: Any) -> Any:
-        """Ask the peer to backport ``objinst`` to ``object_versions``."""
-        return self._client.call(
+        """Ask the peer to backport ``objinst`` to ``object_versions``; the object it sends."""
+        reply = self._client.call(
             {}, "object_backport_versions", objinst=objinst, object_versions=object_versions
         )
+        # A conductor's RPC client reads the reply with the release's serializer.
+        return self._serializer.deserialize_entity(context, reply)
 
     def object_backport(self, context: Any, objinst: Any, target_version: Any) -> Any:
         """Very old OVO releases ask with one version; not used by releases here."""
@@ -157,8 +160,7 @@ def watched_call(api: Any, client: Any, method: str, kwargs: dict[str, Any]) -> 
             "kind": _kind(exc).removesuffix("_Remote"),
             "message": str(exc)[:2000],
             "args": args,
-            "remote": isinstance(exc, oslo_messaging.RemoteError)
-            or type(exc).__name__.endswith("_Remote"),
+            "remote": _raised_by_server(exc),
             "timeout": isinstance(exc, oslo_messaging.MessagingTimeout),
             "unreadable": bool(watch and watch.failed),
             "refused": isinstance(exc, api.refuses),
@@ -223,7 +225,10 @@ def old_node(context: NodeContext) -> Role:
 
         name = primitive["versioned_object.name"]
         cls = cls_of(name)
-        api = _ConductorClient(peer_transport(), context.args["conductor_topic"])
+        plain = type(
+            "ReleaseSerializer", (base.VersionedObjectSerializer,), {"OBJ_BASE_CLASS": cls}
+        )()
+        api = _ConductorClient(peer_transport(), context.args["conductor_topic"], plain)
         obj_base = type(name, (cls,), {"indirection_api": api})
         serializer_cls = type(
             "ReleaseSerializer", (base.VersionedObjectSerializer,), {"OBJ_BASE_CLASS": obj_base}
@@ -331,6 +336,25 @@ def old_node(context: NodeContext) -> Role:
             ),
         },
         close=close,
+    )
+
+
+def _raised_by_server(exc: BaseException) -> bool:
+    """Whether ``exc`` came back in a reply: the server raised it.
+
+    oslo.messaging rebuilds a remote exception as ``<Name>_Remote`` or, for built-in classes
+    it cannot relabel (``TypeError``), as the class itself; either way the driver raises it
+    where it reads the reply, so the innermost frame is in ``oslo_messaging._drivers``.
+    """
+    import oslo_messaging
+
+    if isinstance(exc, oslo_messaging.RemoteError) or type(exc).__name__.endswith("_Remote"):
+        return True
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and "oslo_messaging/_drivers" in tb.tb_frame.f_code.co_filename.replace(
+        "\\", "/"
     )
 
 
