@@ -86,16 +86,16 @@ RELEASE_RPC = RpcApi(
 '''
 
 #: ``custom`` module hanging at import: the node never gets ready.
-HANG_AT_IMPORT = '''
+HANG_AT_IMPORT = """
 import sys
 import threading
 
 print("seeded: this release hangs while importing its objects", file=sys.stderr, flush=True)
 threading.Event().wait()
-'''
+"""
 
 #: ``custom`` module crashing the node the first time a Network is read.
-CRASH_ON_READ = '''
+CRASH_ON_READ = """
 import os
 import sys
 
@@ -108,7 +108,7 @@ def _crash(cls, primitive, context=None):
 
 
 objects.Network.obj_from_primitive = classmethod(_crash)
-'''
+"""
 
 
 def release_wheel(
@@ -132,7 +132,9 @@ def release_wheel(
     if custom is not None:
         modules["custom"] = custom
     directory.mkdir(parents=True, exist_ok=True)
-    return sample_release_wheel(directory, "1.0.0", OLD, histories, modules=modules, schemas=schemas)
+    return sample_release_wheel(
+        directory, "1.0.0", OLD, histories, modules=modules, schemas=schemas
+    )
 
 
 def write_config(directory: Path) -> Path:
