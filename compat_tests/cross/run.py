@@ -41,6 +41,7 @@ from compat_tests.cross.process import (
     READY_TIMEOUT,
     Node,
     NodeError,
+    check_broker,
     private_exchange,
     rabbit_url,
     rpc_transport,
@@ -244,8 +245,9 @@ def run_against(
     from compat_tests.snapshots import SnapshotStore
     from compat_tests.venvs import release_python
 
-    spec, python = release_python(spec_text, out=out, index=index, find_links=find_links)
     url = rabbit_url(url)
+    check_broker(url)
+    spec, python = release_python(spec_text, out=out, index=index, find_links=find_links)
     old_exchange, new_exchange = private_exchange(), private_exchange()
     result = CrossResult(release=" ".join(spec.requirements))
     with target_fixtures(target) as catalog, contextlib.ExitStack() as stack:

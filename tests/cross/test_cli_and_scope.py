@@ -68,3 +68,29 @@ def test_scoped_topics_keep_the_projects_names() -> None:
         assert (target.topic, target.server) == (f"{scope}.q-plugin", "h")
     finally:
         transport.cleanup()
+
+
+def test_an_unreachable_broker_is_bad_input_not_a_hang(capsys) -> None:
+    status = cli.main(
+        [
+            "run",
+            "--target",
+            "sample",
+            "--against",
+            "neutron==27.0.4",
+            "--url",
+            "rabbit://guest:guest@127.0.0.1:1/",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert status == cli.BAD_INPUT
+    assert "the message broker of rabbit://guest:guest@127.0.0.1:1/ is not reachable" in err
+
+
+def test_a_missing_interpreter_is_a_clear_start_failure(tmp_path) -> None:
+    import pytest
+
+    from compat_tests.cross import NodeStartError, start_node
+
+    with pytest.raises(NodeStartError, match=r"no interpreter at .*nope"):
+        start_node("probe", python=tmp_path / "nope", label="old node x")
