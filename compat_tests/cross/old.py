@@ -243,10 +243,26 @@ def old_node(context: NodeContext) -> Role:
         found = each_example(objects(cls_of(name)), count)
         return [wire(obj.obj_to_primitive()) for obj in found]
 
-    def apis() -> list[Any]:
-        from compat_tests.rpc.api import load_apis
+    loaded: dict[str, Any] = {}
 
-        return load_apis(target) if target.rpc else []
+    def apis() -> list[Any]:
+        """The release's RPC API descriptions that load; the others in ``rpc_problems``."""
+        if not loaded:
+            import dataclasses
+
+            from compat_tests.rpc.api import load_apis
+
+            loaded["apis"], loaded["problems"] = [], {}
+            for ref in target.rpc:  # one by one: an old release may lack what one imports
+                try:
+                    loaded["apis"] += load_apis(dataclasses.replace(target, rpc=(ref,)))
+                except Exception as exc:
+                    loaded["problems"][ref] = f"{type(exc).__name__}: {exc}"
+        return loaded["apis"]
+
+    def rpc_problems() -> dict[str, str]:
+        apis()
+        return dict(loaded["problems"])
 
     def rpc_schemas() -> dict[str, Any]:
         from compat_tests.rpc.schema import describe_api
@@ -324,6 +340,7 @@ def old_node(context: NodeContext) -> Role:
             "rpc_schemas": rpc_schemas,
             "serve_rpc": serve_rpc,
             "client_methods": methods_of,
+            "rpc_problems": rpc_problems,
             "client_calls": client_calls,
         },
         info={

@@ -20,6 +20,10 @@ def check_rpc(run: Run, apis: list[Any], old_transport: Any) -> dict[str, Any]:
         return {}
     schemas = run.node.call("rpc_schemas")
     served = run.node.call("serve_rpc")
+    for ref, problem in sorted(run.node.call("rpc_problems").items()):
+        run.result.notes.append(
+            f"RPC API {ref}: its description does not load in the release ({problem[:300]})"
+        )
     for api in apis:
         if api.name not in served:
             run.result.notes.append(f"RPC API {api.name}: the release has no description of it")

@@ -161,3 +161,16 @@ def test_current_server_rejecting_and_answering_the_real_old_client(
     [unreadable] = codes["cross.reply-unreadable"]
     assert "SecurityGroupAgentAPI 1.1->1.3 field 'update_rule'" in unreadable
     assert "SecurityGroupRule" in unreadable and "1.2" in unreadable
+
+
+def test_rpc_descriptions_the_release_cannot_load_are_named(config, tmp_path) -> None:
+    broken = "import ovo_sample_release.no_such_module\n"
+    wheel = _releases.release_wheel(tmp_path, rpc=broken)
+    result = _releases.run(config, wheel, examples=1)
+    assert [r.failure.code for r in result.failures if r.failure.code != "cross.model-gap"] == []
+    assert any(
+        "ovo_sample_release.rpc:RELEASE_RPC: its description does not load" in note
+        and "no_such_module" in note
+        for note in result.notes
+    ), result.notes
+    assert result.counts["sent"] == 5
