@@ -290,6 +290,13 @@ def old_node(context: NodeContext) -> Role:
             served.update((api.name, topic) for api in group)
         return served
 
+    def client_transport(description: Any) -> Any:
+        """The peer's transport for one API's client: routed to its servers, casts answered."""
+        from compat_tests.rpc.transport import scoped
+
+        base = peer_transport()
+        return scoped(base, base.scope, CALL_TIMEOUT, description.topic)
+
     def described(api: str) -> Any:
         found = {a.name: a for a in apis()}
         if api not in found:
@@ -300,7 +307,8 @@ def old_node(context: NodeContext) -> Role:
         from compat_tests.rpc.api import client_methods
 
         description = described(api)
-        return list(client_methods(description, description.client(peer_transport(), None)))
+        client = description.client(client_transport(description), None)
+        return list(client_methods(description, client))
 
     def client_calls(api: str, method: str, count: int) -> list[dict[str, Any]]:
         from compat_tests.rpc.api import argument_strategy
@@ -308,7 +316,7 @@ def old_node(context: NodeContext) -> Role:
 
         description = described(api)
         # The release's own client at its own newest version: no cap.
-        client = pinned_client(description, peer_transport(), None, CALL_TIMEOUT)
+        client = pinned_client(description, client_transport(description), None, CALL_TIMEOUT)
         found = each_example(argument_strategy(description, client, method), count)
         return [watched_call(description, client, method, kwargs) for kwargs in found]
 
