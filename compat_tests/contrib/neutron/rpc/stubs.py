@@ -8,6 +8,7 @@ resource type.
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 from unittest import mock
 
@@ -209,7 +210,32 @@ def _port(port_id: str, **overrides: Any) -> dict:
 
 
 def _produce(resource_type: str, resource_id: str, **kwargs: Any) -> NeutronObject | None:
-    return _PULLABLE.get((resource_type, resource_id))
+    found = _PULLABLE.get((resource_type, resource_id))
+    return found if found is not None else _stocked(resource_type, resource_id)
+
+
+def _stocked(resource_type: str, resource_id: str) -> NeutronObject | None:
+    """The resource a server in another process holds for a pulled id (``ovo-compat upgrade``).
+
+    The agent that generated the pull lives in another process, so its generated object is
+    not in `PULLABLE` here: the server then holds one of its own classes, drawn from the id
+    (the same object for the same id), as a real server holds the row the agent asks for.
+    """
+    from compat_tests.rpc.record import _each_example
+    from strategies import objects
+
+    cls = resources.get_resource_cls(resource_type)
+    if cls is None or "id" not in cls.fields:
+        return None
+    drawn: list[NeutronObject] = []
+    seed = zlib.crc32(f"{resource_type}/{resource_id}".encode())
+    _each_example(objects(cls, max_depth=1), 1, drawn.append, seed=seed)
+    if not drawn:
+        return None
+    obj = drawn[0]
+    obj.id = resource_id
+    _PULLABLE[(resource_type, resource_id)] = obj
+    return obj
 
 
 def _consume(context: Any, resource_type: str, resource_list: list, event_type: str) -> None:
