@@ -166,6 +166,13 @@ def _parser() -> argparse.ArgumentParser:
     upgrade.add_argument(
         "--url", help="transport URL (default $OVO_COMPAT_RABBIT_URL or local RabbitMQ)"
     )
+    upgrade.add_argument(
+        "--call-timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds one generated call may take (default 10)",
+    )
     upgrade.add_argument("--report", metavar="DIR", help="write DIR/findings.json")
     upgrade.add_argument("--no-index", action="store_true", help="as for snapshot --release")
     upgrade.add_argument(
@@ -319,6 +326,8 @@ def _upgrade(args: argparse.Namespace, out: TextIO) -> int:
         replay += ["--find-links", link]
     if args.steps_examples != 3:
         replay += ["--steps-examples", str(args.steps_examples)]
+    if args.call_timeout != 10.0:
+        replay += ["--call-timeout", str(args.call_timeout)]
     return upgrade(
         target,
         args.from_spec,
@@ -330,6 +339,7 @@ def _upgrade(args: argparse.Namespace, out: TextIO) -> int:
         find_links=args.find_links,
         report=Path(args.report) if args.report else None,
         replay=replay,
+        call_timeout=args.call_timeout,
         out=out,
     )
 

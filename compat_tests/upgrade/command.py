@@ -15,9 +15,15 @@ from typing import Any, TextIO
 
 from compat_tests.errors import ConfigError
 from compat_tests.failures import Failure
-from compat_tests.report import CaseFailure, findings_document, group, render_findings
+from compat_tests.report import (
+    CaseFailure,
+    case_block,
+    findings_document,
+    group,
+    render_findings,
+)
 from compat_tests.upgrade.config import UpgradeConfig, check_apis
-from compat_tests.upgrade.orchestrate import Release, Run, run_plan
+from compat_tests.upgrade.orchestrate import CALL_TIMEOUT, Release, Run, run_plan
 from compat_tests.upgrade.plan import draw_plan, new_seed
 
 __all__ = ["current_release", "upgrade"]
@@ -37,6 +43,7 @@ def upgrade(
     find_links: Sequence[str] = (),
     report: Path | None = None,
     replay: Sequence[str] = (),
+    call_timeout: float = CALL_TIMEOUT,
     out: TextIO = sys.stdout,
 ) -> int:
     """Run the rolling upgrade of ``target`` from ``from_spec`` to ``to_spec`` (None: here).
@@ -47,6 +54,8 @@ def upgrade(
     config = _config(target)
     if examples < 1:
         raise ConfigError("--steps-examples must be at least 1")
+    if call_timeout <= 0:
+        raise ConfigError("--call-timeout must be a positive number of seconds")
     began = time.monotonic()
     old = _release(from_spec, out, index, find_links)
     new = _release(to_spec, out, index, find_links) if to_spec else current_release(target)
@@ -66,11 +75,14 @@ def upgrade(
         replay=command,
         out=out,
         check=lambda described: check_apis(config, described),
+        call_timeout=call_timeout,
     )
     records = _undeclared(target, run, config)
     findings = group(records)
     if findings:
         print(render_findings(findings), file=out)
+        for finding in findings:
+            print(case_block(finding.first, finding_id=finding.id), file=out)
     print(_counts(run, config, plan, examples, time.monotonic() - began), file=out)
     if report is not None:
         document = findings_document(

@@ -33,8 +33,10 @@ __all__ = ["Release", "Run", "run_plan"]
 ROLE = "compat_tests.upgrade.service:service"
 #: Seconds one generated RPC call may take before it is a ``rolling.timeout``.
 CALL_TIMEOUT = 10.0
-#: Seconds a node gets on top of its calls' own bounds to answer one traffic operation.
-_SLACK = 60.0
+#: Seconds a node gets on top of its calls' own bounds to answer one operation.
+_SLACK = 30.0
+#: Seconds one answered call may take, at most, within a traffic operation's bound.
+_PER_CALL = 5.0
 
 
 @dataclass(frozen=True)
@@ -71,12 +73,14 @@ def run_plan(
     out: TextIO = sys.stdout,
     start: Callable[..., Any] | None = None,
     check: Callable[[list[str]], None] | None = None,
+    call_timeout: float = CALL_TIMEOUT,
 ) -> Run:
     """Run ``plan`` from ``old`` to ``new``; progress lines go to ``out``.
 
     ``check`` sees the API names the first node describes before any traffic (it raises
     `compat_tests.errors.ConfigError` for a role naming an unknown API); ``start``
-    replaces `compat_tests.cross.start_node` (tests inject failures with it).
+    replaces `compat_tests.cross.start_node`.  ``call_timeout`` bounds each generated
+    call; every operation on a node is bounded by what its calls may take.
     """
     from compat_tests.cross import NodeError, private_exchange, rabbit_url, start_node
 
@@ -84,8 +88,9 @@ def run_plan(
     run = Run()
     exchange = private_exchange("ovo-compat-upgrade")
     overlay = tempfile.TemporaryDirectory(prefix="ovo-compat-upgrade-code-")
+    code = _code_overlay(Path(overlay.name))
     nodes: dict[str, Any] = {}
-    context = _Context(plan, config, target, old, new, tuple(replay), run)
+    context = _Context(plan, config, target, old, new, tuple(replay), run, call_timeout)
 
     def launch(name: str, release: Release, step: int) -> Any:
         role = config.role(plan.node(name).role)
@@ -98,12 +103,12 @@ def run_plan(
                 "node": name,
                 "hosts": list(role.hosts),
                 "calls": list(role.calls),
-                "call_timeout": CALL_TIMEOUT,
+                "call_timeout": call_timeout,
             },
             url=rabbit_url(url),
             exchange=exchange,
             label=f"node {name} ({release.label}, step {step})",
-            env={"PYTHONPATH": _code_overlay(Path(overlay.name))},
+            env={"PYTHONPATH": code},
         )
 
     try:
@@ -172,6 +177,7 @@ class _Context:
     new: Release
     replay: tuple[str, ...]
     run: Run
+    call_timeout: float = CALL_TIMEOUT
 
     def release(self, state: State, node: str) -> Release:
         return self.new if state.is_new(node) else self.old
@@ -200,7 +206,8 @@ class _Context:
 
 def _stop(run: Run, record: CaseFailure) -> None:
     run.failures.append(record)
-    run.stopped = record.failure.message.splitlines()[0]
+    details = record.failure.details
+    run.stopped = f"node {details['node']} failed at step {details['step']} (rolling.node-failed)"
 
 
 def _failed_name(error: BaseException, plan: Plan) -> str:
@@ -230,7 +237,9 @@ def _traffic(context: _Context, state: State, nodes: Mapping[str, Any], examples
             for host in hosts:
                 links += 1
                 seed = (state.seed + links * 7919) % 2**32
-                bound = examples * CALL_TIMEOUT * 40 + _SLACK
+                methods = nodes[caller.name].info.get("methods", {}).get(api, 1)
+                timeout = context.call_timeout
+                bound = methods * (timeout + examples * _PER_CALL) + _SLACK
                 try:
                     result = nodes[caller.name].call(
                         "traffic",
@@ -242,8 +251,8 @@ def _traffic(context: _Context, state: State, nodes: Mapping[str, Any], examples
                 try:
                     received = nodes[host].call(
                         "received",
-                        {"expect": result["casts"], "timeout": CALL_TIMEOUT},
-                        timeout=CALL_TIMEOUT + _SLACK,
+                        {"expect": result["casts"], "timeout": timeout},
+                        timeout=timeout + _SLACK,
                     )
                 except NodeError as exc:
                     raise _NodeDown(host, exc) from None
@@ -252,17 +261,17 @@ def _traffic(context: _Context, state: State, nodes: Mapping[str, Any], examples
                 problems = list(result["problems"])
                 problems += [{**p, "sent": None, "cast": True} for p in received["problems"]]
                 if received["casts"] < result["casts"]:
-                    problems.append(_lost_casts(result["casts"], received["casts"]))
+                    problems.append(_lost_casts(result["casts"], received["casts"], timeout))
                 for problem in problems:
                     _record(context, state, caller.name, host, api, cap, versions, problem)
     context.run.links = max(context.run.links, links)
 
 
-def _lost_casts(sent: int, arrived: int) -> dict[str, Any]:
+def _lost_casts(sent: int, arrived: int, timeout: float) -> dict[str, Any]:
     return {
         "method": "<casts>",
         "code": "rolling.timeout",
-        "raised": f"{sent} cast(s) sent, {arrived} dispatched within {CALL_TIMEOUT:g} s",
+        "raised": f"{sent} cast(s) sent, {arrived} dispatched within {timeout:g} s",
         "sent": None,
         "cast": True,
     }

@@ -55,11 +55,13 @@ def service(context: Any) -> Any:
         node.close()
         stack.close()
 
+    methods = {name: len(node.methods(apis[name])) for name in args["calls"] if name in apis}
     return Role(
         ops={"traffic": node.traffic, "received": node.received},
         info={
             "apis": {name: _api_version(api) for name, api in apis.items()},
             "release": installed_release(target),
+            "methods": methods,
         },
         close=close,
     )
@@ -195,6 +197,12 @@ class _Service:
             )
             server.start()
             self.servers.append(server)
+
+    def methods(self, api: Any) -> tuple[str, ...]:
+        """The client methods of ``api`` that `traffic` calls."""
+        from compat_tests.rpc.api import client_methods
+
+        return client_methods(api, api.client(self.context.transport(), None))
 
     def received(self, expect: int = 0, timeout: float = 10.0) -> dict[str, Any]:
         """Operation: once ``expect`` casts arrived (or after ``timeout``), what they met."""

@@ -55,9 +55,17 @@ for _name, _schema in sorted(_SCHEMAS.items()):
 
 
 def sample_release_wheel(
-    directory: Path, version: str, manifest: Mapping[str, str], histories: Mapping[str, Any]
+    directory: Path,
+    version: str,
+    manifest: Mapping[str, str],
+    histories: Mapping[str, Any],
+    extra: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write the wheel of sample release ``version`` holding ``manifest``'s class versions."""
+    """Write the wheel of sample release ``version`` holding ``manifest``'s class versions.
+
+    ``extra`` maps more file names inside the package to their text (the release's own
+    code, such as an RPC module).
+    """
     schemas = {name: histories[name][v] for name, v in sorted(manifest.items())}
     dist_info = f"{PACKAGE}-{version}.dist-info"
     files = {
@@ -73,6 +81,7 @@ def sample_release_wheel(
             "Tag: py3-none-any\n"
         ),
         f"{dist_info}/top_level.txt": f"{PACKAGE}\n",
+        **{f"{PACKAGE}/{name}": text for name, text in (extra or {}).items()},
     }
     record = [f"{path},{_hash(text)},{len(text.encode())}" for path, text in files.items()]
     files[f"{dist_info}/RECORD"] = "\n".join([*record, f"{dist_info}/RECORD,,"]) + "\n"
