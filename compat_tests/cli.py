@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from compat_tests.config import Target, find_config, load_target
-from compat_tests.errors import OvoCompatError
+from compat_tests.errors import ConfigError, OvoCompatError
 
 __all__ = ["main"]
 
@@ -56,7 +56,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return BAD_INPUT
 
 
-_RUN_OPTIONS = ("--config", "--target", "--report")
+_RUN_OPTIONS = (
+    "--config",
+    "--target",
+    "--report",
+    "--against",
+    "--against-target",
+    "--url",
+    "--examples",
+    "--find-links",
+)
+_RUN_FLAGS = ("--no-index", "--no-fidelity")
 
 
 def _split_run_args(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -73,7 +83,11 @@ def _split_run_args(argv: list[str]) -> tuple[list[str], list[str]]:
             rest.extend(items)
         elif arg in _RUN_OPTIONS:
             own += [arg, next(items, "")]
-        elif arg.startswith(tuple(f"{o}=" for o in _RUN_OPTIONS)) or arg in ("-h", "--help"):
+        elif arg.startswith(tuple(f"{o}=" for o in _RUN_OPTIONS)) or arg in (
+            "-h",
+            "--help",
+            *_RUN_FLAGS,
+        ):
             own.append(arg)
         else:
             rest.append(arg)
@@ -183,6 +197,45 @@ def _parser() -> argparse.ArgumentParser:
         "--report",
         metavar="DIR",
         help="write DIR/junit.xml, DIR/findings.json, DIR/matrix.json and DIR/matrix.html",
+    )
+    run.add_argument(
+        "--against",
+        metavar="SPEC",
+        help="instead of the suite: run the current code against an old release's real code "
+        "in its own process over RabbitMQ (SPEC as for snapshot --release; docs/cross.rst)",
+    )
+    run.add_argument(
+        "--against-target",
+        metavar="NAME",
+        help="with --against: the target describing the release's modules (default: --target)",
+    )
+    run.add_argument(
+        "--url",
+        help="with --against: the broker (default $OVO_COMPAT_RABBIT_URL or "
+        "rabbit://guest:guest@127.0.0.1:5672/)",
+    )
+    run.add_argument(
+        "--examples",
+        type=int,
+        default=None,
+        help="with --against: generated examples per class and RPC method (default 5)",
+    )
+    run.add_argument(
+        "--no-index",
+        action="store_true",
+        help="with --against: install the spec with pip --no-index --no-deps (local wheels)",
+    )
+    run.add_argument(
+        "--find-links",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="with --against: extra pip --find-links location (repeatable)",
+    )
+    run.add_argument(
+        "--no-fidelity",
+        action="store_true",
+        help="with --against: skip comparing the snapshot-rebuilt node with the real one",
     )
     run.add_argument(
         "pytest_args",
@@ -345,6 +398,8 @@ def _upgrade(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.against:
+        return _run_against(args, out)
     import pytest
 
     config = str(args.config or find_config())
@@ -375,6 +430,42 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         from compat_tests.preflight import take_over
 
         take_over(target)  # not left for a later run in this process
+
+
+def _run_against(args: argparse.Namespace, out: TextIO) -> int:
+    """``run --against SPEC``: the cross-release run (`compat_tests.cross.run`)."""
+    from compat_tests.cross.run import DEFAULT_EXAMPLES, render, run_against
+
+    if args.pytest_args:
+        raise ConfigError(
+            f"ovo-compat run --against takes no pytest arguments (got {args.pytest_args}); "
+            "run the suite and the cross-release run as two commands"
+        )
+    target = _target(args)
+    result = run_against(
+        target,
+        args.against,
+        out=out,
+        old_target=args.against_target,
+        url=args.url,
+        index=not args.no_index,
+        find_links=args.find_links,
+        examples=args.examples or DEFAULT_EXAMPLES,
+        fidelity=not args.no_fidelity,
+    )
+    if args.report:
+        from compat_tests.report import findings_document, group
+
+        report = Path(args.report)
+        report.mkdir(parents=True, exist_ok=True)
+        document = findings_document(
+            group(result.failures),
+            target=target.name,
+            run={"against": args.against, "counts": result.counts, "not_checked": result.notes},
+        )
+        (report / "cross-findings.json").write_text(json.dumps(document, indent=2) + "\n")
+    render(result, out)
+    return OK if result.ok else FAILED
 
 
 def _without_workers(args: Sequence[str]) -> list[str]:

@@ -182,6 +182,40 @@ _R("rpc.too-new-object", "rpc-call", "backport objects to the receiving node's v
 _R("rpc.unreadable-result", "rpc-call", "backport results to the client's version")
 _R("rpc.timeout", "rpc-call", "the call must finish within the harness timeout")
 _R("rpc.client-error", "rpc-call", "the client raised before or after sending; fix the client")
+# Cross-release runs (``ovo-compat run --against SPEC``; compat_tests/cross, docs/cross.rst).
+_R(
+    "cross.node-failed",
+    "cross",
+    "the old release's node did not start, hung or crashed: read its stderr",
+)
+_R("cross.backport-failed", "cross", "backport to every version the old release's manifest lists")
+_R("cross.old-cannot-read", "cross", "backport objects and children to what the release reads")
+_R("cross.old-ignores-field", "cross", "drop fields the old version lacks in obj_make_compatible")
+_R("cross.old-reads-differently", "cross", "backport values as the old release reads them")
+_R("cross.new-cannot-read", "cross", "keep reading every version the old release sends")
+_R(
+    "cross.backport-changed",
+    "cross",
+    "a backport to the sender's version must give back its object",
+)
+_R(
+    "cross.indirection-failed",
+    "cross",
+    "serve object_backport_versions for the old release's manifest",
+)
+_R("cross.indirection-differs", "cross", "the conductor must backport as a direct backport does")
+_R(
+    "cross.old-server-rejects",
+    "cross",
+    "do not send what the release's real server rejects at its cap",
+)
+_R("cross.new-server-rejects", "cross", "keep accepting what the release's real client sends")
+_R("cross.reply-unreadable", "cross", "backport replies to what the caller reads")
+_R(
+    "cross.model-gap",
+    "cross-fidelity",
+    "fix ovo-compat's model of the release (its snapshots, release file or a declaration)",
+)
 # The rolling upgrade (``ovo-compat upgrade``; compat_tests/upgrade, docs/upgrade.rst).
 _R(
     "rolling.call-rejected",

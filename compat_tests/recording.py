@@ -166,7 +166,7 @@ def record_release(
             done = subprocess.run(
                 command,
                 cwd=scratch,
-                env=child_env(),
+                env=child_env(scratch=Path(scratch)),
                 capture_output=True,
                 text=True,
                 timeout=RECORD_TIMEOUT,

@@ -10,8 +10,10 @@ reused as is; an unfinished one (an interrupted install) is rebuilt.  A lock fil
 concurrent builds of the same spec.
 
 ovo-compat is made importable in the release's virtualenv by a ``.pth`` file naming a
-directory of links to this process's ``compat_tests`` and ``strategies`` packages, so the
-recording code is always the running one (never a stale copy in the cache); its
+directory of links to the building process's ``compat_tests`` and ``strategies`` packages;
+processes started there by ovo-compat (`child_env` with a scratch directory) put links to
+*their caller's* packages first on ``PYTHONPATH``, so the code run is always the running
+one (never a stale copy in the cache, nor another checkout's); its
 dependencies (Hypothesis, fixtures, pytest, oslo.versionedobjects, oslo.messaging) are
 installed there with the release, and pip resolves them against the release's own pins.
 """
@@ -43,6 +45,7 @@ __all__ = [
     "cache_dir",
     "child_env",
     "ensure_venv",
+    "link_own_packages",
     "release_python",
 ]
 
@@ -219,26 +222,40 @@ def release_python(
     return spec, python
 
 
-def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+def child_env(
+    extra: dict[str, str] | None = None, *, scratch: Path | None = None
+) -> dict[str, str]:
     """The environment of a process run in a release's virtualenv.
 
     This process's environment without ``PYTHONPATH``/``PYTHONHOME``, so that nothing of the
     working tree or of this virtualenv shadows the release's own packages (run such a process
-    with a neutral working directory too), plus ``extra``.
+    with a neutral working directory too), plus ``extra``.  With ``scratch`` (a private
+    directory), ``PYTHONPATH`` names only links to this process's ``compat_tests`` and
+    ``strategies`` (`link_own_packages`): a cached virtualenv shared by several checkouts
+    then runs the caller's ovo-compat, whichever checkout built it.
     """
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    if scratch is not None:
+        env["PYTHONPATH"] = str(link_own_packages(scratch / "ovo-compat-link"))
     return {**env, **(extra or {})}
 
 
-def _link_ovo_compat(root: Path, site: Path, inherit: bool) -> None:
+def link_own_packages(directory: Path) -> Path:
+    """``directory`` holding links to this process's ``compat_tests`` and ``strategies``."""
     import compat_tests
     import strategies
 
-    links = root / "ovo-compat-link"
-    links.mkdir(exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True)
     for package in (compat_tests, strategies):
         source = Path(package.__file__).resolve().parent
-        (links / source.name).symlink_to(source, target_is_directory=True)
+        link = directory / source.name
+        if not link.is_symlink():
+            link.symlink_to(source, target_is_directory=True)
+    return directory
+
+
+def _link_ovo_compat(root: Path, site: Path, inherit: bool) -> None:
+    links = link_own_packages(root / "ovo-compat-link")
     lines = [str(links)]
     if inherit:
         lines += list(dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib")))

@@ -50,7 +50,13 @@ def has_objects(field_type: fields.FieldType) -> bool:
 
 def _type_values(field: fields.Field, site: Site, children: Children) -> st.SearchStrategy:
     field_type = field._type
-    actual = type(field_type)
+    if isinstance(field_type, fields.Field):
+        # A Field where a FieldType belongs (neutron-lib 3.21's ListOfDictOfMiscValuesField
+        # lists DictOfMiscValuesField()): its values are that field's values.
+        return _type_values(field_type, site, children)
+    # Some releases set AUTO_TYPE to the type class itself (neutron-lib 3.21's
+    # DictOfMiscValuesField), whose coerce is then called on the class: look that class up.
+    actual = field_type if isinstance(field_type, type) else type(field_type)
     for klass in actual.__mro__:
         entry = user_registration(klass)
         if entry is not None:

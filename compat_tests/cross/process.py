@@ -105,22 +105,27 @@ def private_exchange(prefix: str = "ovo-compat") -> str:
 
 
 def rpc_transport(url: str, exchange: str, conf: Any = None) -> Any:
-    """An oslo.messaging RPC transport on ``url`` whose ``control_exchange`` is ``exchange``.
+    """An oslo.messaging RPC transport on ``url`` private to ``exchange``.
 
-    Both sides of a run use it (the node through `NodeContext.transport`), so their real
-    clients and servers meet on the run's private exchange.  ``conf``: an
-    ``oslo_config.cfg.ConfigOpts`` to use (default: a new private one).
+    Its ``control_exchange`` is ``exchange`` and every topic is prefixed with it
+    (`compat_tests.rpc.transport.ScopedTransport`: RabbitMQ queues are named by topic
+    alone), so clients and servers built with the same ``exchange`` meet, and nothing
+    else on the broker sees their messages.  Both sides of a run use it (the node through
+    `NodeContext.transport`).  ``conf``: an ``oslo_config.cfg.ConfigOpts`` to use
+    (default: a new private one).
     """
     import oslo_messaging
     from oslo_config import cfg
     from oslo_messaging import conffixture
+
+    from compat_tests.rpc.transport import scoped
 
     if conf is None:
         conf = cfg.ConfigOpts()
         conf([], project="ovo-compat")
     conffixture.ConfFixture(conf)  # registers oslo.messaging's options on conf
     conf.set_override("control_exchange", exchange)
-    return oslo_messaging.get_rpc_transport(conf, url=url)
+    return scoped(oslo_messaging.get_rpc_transport(conf, url=url), exchange)
 
 
 class Node:
@@ -352,7 +357,7 @@ def start_node(
             stdout=subprocess.PIPE,
             stderr=stderr,
             cwd=scratch.name,
-            env=child_env(dict(env or {})),
+            env=child_env(dict(env or {}), scratch=Path(scratch.name)),
             text=True,
             start_new_session=True,
         )

@@ -52,6 +52,7 @@ __all__ = [
     "ServerError",
     "TooNewObject",
     "find_objects",
+    "pinned_client",
     "rebuilt_endpoint",
     "too_new_objects",
 ]
@@ -151,15 +152,7 @@ class Harness(fixtures.Fixture):
 
     def client(self, transport: Any, cap: str) -> Any:
         """The project's client built on ``transport``, pinned at ``cap``."""
-        client = self.api.client(transport, cap)
-        client = pinning.pin_client(client, cap, self.api.client_attr)
-        inner = (
-            client
-            if isinstance(client, oslo_messaging.RPCClient)
-            else getattr(client, self.api.client_attr)
-        )
-        inner.timeout = self.timeout
-        return client
+        return pinned_client(self.api, transport, cap, self.timeout)
 
     def capture_transport(self) -> Any:
         """An ``RPCTransport`` that records and drops every message (to build clients offline)."""
@@ -275,6 +268,17 @@ class Harness(fixtures.Fixture):
         for server, transport in servers:  # stop all first: each wait takes up to a second
             server.wait()
             transport.cleanup()
+
+
+def pinned_client(api: RpcApi, transport: Any, cap: str | None, timeout: float) -> Any:
+    """``api``'s client on ``transport`` pinned at ``cap``, each call bounded by ``timeout``."""
+    client = api.client(transport, cap)
+    client = pinning.pin_client(client, cap, api.client_attr)
+    inner = (
+        client if isinstance(client, oslo_messaging.RPCClient) else getattr(client, api.client_attr)
+    )
+    inner.timeout = timeout
+    return client
 
 
 def _bounded(work: Callable[[], Any], timeout: float, label: str) -> Any:

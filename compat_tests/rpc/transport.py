@@ -18,7 +18,16 @@ from oslo_config import cfg
 from oslo_messaging._drivers import base as driver_base
 from oslo_serialization import jsonutils
 
-__all__ = ["Incoming", "Outcome", "Sent", "SyncDriver", "sync_transport", "wire"]
+__all__ = [
+    "Incoming",
+    "Outcome",
+    "ScopedTransport",
+    "Sent",
+    "SyncDriver",
+    "scoped",
+    "sync_transport",
+    "wire",
+]
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,36 @@ def sync_transport(
     """An ``RPCTransport`` over a new `SyncDriver` with ``handler``, and the driver."""
     driver = SyncDriver(conf, handler)
     return oslo_messaging.transport.RPCTransport(driver), driver
+
+
+class ScopedTransport(oslo_messaging.transport.RPCTransport):
+    """An RPC transport whose every topic is prefixed with ``scope``.
+
+    The rabbit driver names a server's queue after the topic alone, whatever the exchange,
+    so two runs (or the two sides of one) serving the same topic on one broker would share
+    a queue.  Clients and servers built on transports of the same scope meet; others never
+    see their messages.  The project's code keeps its own topic names.
+    """
+
+    def __init__(self, driver: Any, scope: str) -> None:
+        super().__init__(driver)
+        self.scope = scope
+
+    def _scoped(self, target: oslo_messaging.Target) -> oslo_messaging.Target:
+        return target(topic=f"{self.scope}.{target.topic}") if target.topic else target
+
+    def _send(self, target, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Send to the scoped topic."""
+        return super()._send(self._scoped(target), *args, **kwargs)
+
+    def _listen(self, target, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Listen on the scoped topic."""
+        return super()._listen(self._scoped(target), *args, **kwargs)
+
+
+def scoped(transport: Any, scope: str) -> ScopedTransport:
+    """``transport``'s driver behind a `ScopedTransport` of ``scope``."""
+    return ScopedTransport(transport._driver, scope)
 
 
 def wire(value: Any) -> Any:

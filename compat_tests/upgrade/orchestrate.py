@@ -14,7 +14,6 @@ the seed; a node that crashes, hangs or fails to start ends the run with
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -87,8 +86,6 @@ def run_plan(
     start = start or start_node
     run = Run()
     exchange = private_exchange("ovo-compat-upgrade")
-    overlay = tempfile.TemporaryDirectory(prefix="ovo-compat-upgrade-code-")
-    code = _code_overlay(Path(overlay.name))
     nodes: dict[str, Any] = {}
     context = _Context(plan, config, target, old, new, tuple(replay), run, call_timeout)
 
@@ -108,7 +105,6 @@ def run_plan(
             url=rabbit_url(url),
             exchange=exchange,
             label=f"node {name} ({release.label}, step {step})",
-            env={"PYTHONPATH": code},
         )
 
     try:
@@ -158,7 +154,6 @@ def run_plan(
     finally:
         for node in nodes.values():
             node.stop()
-        overlay.cleanup()
     return run
 
 
@@ -353,21 +348,3 @@ _ADVICE = {
     "rolling.timeout": "no reply within the call bound: the receiving node hangs or never got it",
     "rolling.client-error": "the caller's client raised before sending: fix the client",
 }
-
-
-def _code_overlay(directory: Path) -> str:
-    """A directory holding links to this process's ``compat_tests`` and ``strategies``.
-
-    On a node's ``PYTHONPATH`` it makes the running ovo-compat the one the node imports,
-    whatever checkout first built the (shared, cached) release virtualenv; it holds nothing
-    else, so the release's own packages are never shadowed.
-    """
-    import compat_tests
-    import strategies
-
-    for package in (compat_tests, strategies):
-        source = Path(package.__file__).resolve().parent
-        link = directory / source.name
-        if not link.exists():
-            link.symlink_to(source, target_is_directory=True)
-    return str(directory)

@@ -4,7 +4,15 @@
 whose ``objects`` module defines, at the versions the release shipped, the sample classes
 rebuilt from their recorded schemas (``snapshots/sample``).  Installed with ``pip install
 --no-index --no-deps`` into a release virtualenv, it is what ``ovo-compat snapshot
---release`` records from, without any package index.
+--release`` records from, and what ``ovo-compat run --against`` runs as the old node,
+without any package index.
+
+A release can carry real code besides the rebuilt classes: ``modules`` maps module names
+to their source (``rpc`` for the release's RPC API description and endpoints); a module
+called ``custom`` is imported by ``objects`` once the classes exist (methods of this
+release's own, such as an ``obj_make_compatible``, or a seeded bug).  ``schemas`` replaces
+the recorded schemas the classes are built from (a release whose real code differs from
+what the snapshots say).
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ PACKAGE = "ovo_sample_release"
 
 _OBJECTS = '''"""The sample target's classes as this old release shipped them."""
 
+import importlib
+import importlib.util
 import json
 import pathlib
 
@@ -33,8 +43,8 @@ class Registry(base.VersionedObjectRegistry):
     """This release's class table."""
 
 
-class SampleReleaseObject(base.VersionedObject):
-    OBJ_PROJECT_NAMESPACE = "ovo-compat-sample"
+class SampleReleaseObject(base.VersionedObject, base.ComparableVersionedObject):
+    OBJ_PROJECT_NAMESPACE = "ovo_compat_sample"  # the sample target's: primitives travel
 
 
 _SCHEMAS = json.loads((pathlib.Path(__file__).parent / "release.json").read_text())
@@ -51,6 +61,9 @@ for _name, _schema in sorted(_SCHEMAS.items()):
         "__module__": __name__,
     }
     globals()[_name] = Registry.register(type(_name, (SampleReleaseObject,), _namespace))
+
+if importlib.util.find_spec(__package__ + ".custom") is not None:
+    importlib.import_module(__package__ + ".custom")  # this release's own code
 '''
 
 
@@ -59,19 +72,23 @@ def sample_release_wheel(
     version: str,
     manifest: Mapping[str, str],
     histories: Mapping[str, Any],
-    extra: Mapping[str, str] | None = None,
+    *,
+    modules: Mapping[str, str] | None = None,
+    schemas: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the wheel of sample release ``version`` holding ``manifest``'s class versions.
 
-    ``extra`` maps more file names inside the package to their text (the release's own
-    code, such as an RPC module).
+    ``modules``: extra modules of the release (name -> source); ``schemas``: the schemas its
+    classes are built from instead of ``histories``'s (see the module docstring).
     """
-    schemas = {name: histories[name][v] for name, v in sorted(manifest.items())}
+    if schemas is None:
+        schemas = {name: histories[name][v] for name, v in sorted(manifest.items())}
     dist_info = f"{PACKAGE}-{version}.dist-info"
     files = {
         f"{PACKAGE}/__init__.py": f'"""Sample target, release {version}."""\n',
         f"{PACKAGE}/objects.py": _OBJECTS,
         f"{PACKAGE}/release.json": json.dumps(schemas, indent=1, sort_keys=True),
+        **{f"{PACKAGE}/{name}.py": source for name, source in (modules or {}).items()},
         f"{dist_info}/METADATA": (
             f"Metadata-Version: 2.1\nName: {PACKAGE}\nVersion: {version}\n"
             "Summary: an old release of ovo-compat's sample target\n"
@@ -81,7 +98,6 @@ def sample_release_wheel(
             "Tag: py3-none-any\n"
         ),
         f"{dist_info}/top_level.txt": f"{PACKAGE}\n",
-        **{f"{PACKAGE}/{name}": text for name, text in (extra or {}).items()},
     }
     record = [f"{path},{_hash(text)},{len(text.encode())}" for path, text in files.items()]
     files[f"{dist_info}/RECORD"] = "\n".join([*record, f"{dist_info}/RECORD,,"]) + "\n"

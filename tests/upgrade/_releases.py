@@ -7,7 +7,6 @@ and seeded bugs; `config` writes the target table every release is loaded with.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from compat_tests.snapshots import SnapshotStore
@@ -34,9 +33,9 @@ def wheel(directory: Path, version: str) -> Path:
         version,
         {"SecurityGroupRule": rule},
         histories,
-        extra={
-            "rpc.py": SERVICE.read_text(),
-            "release_rpc.json": json.dumps({"version": api, "bugs": list(bugs)}),
+        modules={
+            "rpc": SERVICE.read_text(),
+            "release_rpc": f'"""RPC settings."""\n\nVERSION = {api!r}\nBUGS = {bugs!r}\n',
         },
     )
 

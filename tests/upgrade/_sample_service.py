@@ -1,6 +1,6 @@
 """The sample target's RPC code as one release shipped it: copied into a release wheel.
 
-Installed as ``ovo_sample_release/rpc.py`` next to ``release_rpc.json``, which says the
+Installed as ``ovo_sample_release/rpc.py`` next to ``release_rpc.py``, which says the
 release's ``SecurityGroupAgentAPI`` version and its seeded bugs (`tests.upgrade._releases`):
 
 * ``echo-newest``: the agent answers ``update_rule`` with the rule at its newest version,
@@ -12,19 +12,17 @@ Two APIs, one each way: the server calls the agents' ``SecurityGroupAgentAPI`` (
 ``SampleReportAPI`` (``report_state``, a call, and ``heartbeat``, a cast).
 """
 
-import json
 import os
-import pathlib
 
 import oslo_messaging
 from hypothesis import strategies as st
+from ovo_sample_release import release_rpc
 from ovo_sample_release.objects import Registry, SampleReleaseObject
 
 from compat_tests.rpc import RpcApi
 
-_RELEASE = json.loads((pathlib.Path(__file__).parent / "release_rpc.json").read_text())
-VERSION = _RELEASE["version"]
-BUGS = frozenset(_RELEASE["bugs"])
+BUGS = frozenset(release_rpc.BUGS)
+VERSION = release_rpc.VERSION
 RULE = Registry.obj_classes()["SecurityGroupRule"][0]
 AGENT_TOPIC = "ovo-compat-sample-sg-agent"
 REPORT_TOPIC = "ovo-compat-sample-report"
