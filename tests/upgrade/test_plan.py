@@ -127,3 +127,13 @@ def test_a_target_without_upgrade_table_is_bad_input(capsys) -> None:
     assert status == 2
     assert "target 'sample' has no [tool.ovo-compat.targets.sample.upgrade] table" in err
     assert "Traceback" not in err
+
+
+def test_an_unreachable_broker_is_bad_input_before_anything_starts(capsys) -> None:
+    config = ROOT / "pyproject.toml"
+    argv = ["upgrade", "--config", str(config), "--target", "neutron", "--from", "neutron==1"]
+    status = cli.main([*argv, "--url", "rabbit://guest:guest@127.0.0.1:1/"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "the broker rabbit://127.0.0.1:1/ does not accept connections" in err
+    assert "Traceback" not in err

@@ -6,6 +6,7 @@ into a release virtualenv under a private cache, so no package index is needed.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -79,9 +80,13 @@ def test_a_seeded_bug_is_found_in_its_mixed_state_and_replayed_by_seed(
     )
     assert f"-> {agent} (ovo-sample-release 2.0.1, SecurityGroupAgentAPI 1.3)" in problem
     assert "IncompatibleObjectVersion: Version 1.2 of SecurityGroupRule" in problem
-    again, replayed = _upgrade(capsys, monkeypatch, setup, "2.0.1", seed)
+    report = setup["cache"].parent / "report"
+    again, replayed = _upgrade(capsys, monkeypatch, setup, "2.0.1", seed, "--report", str(report))
     assert again == 1
     assert _plan(replayed) == plan
+    document = json.loads((report / "findings.json").read_text())
+    assert document["run"]["seed"] == seed
+    assert [f["code"] for f in document["findings"]] == ["rolling.unreadable-reply"]
     findings = [line for line in out.splitlines() if line.startswith(("F1", "   cases:"))]
     assert [line for line in replayed.splitlines() if line.startswith(("F1", "   cases:"))] == (
         findings
