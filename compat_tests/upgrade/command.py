@@ -175,6 +175,8 @@ def _counts(run: Run, config: UpgradeConfig, plan: Any, examples: int, seconds: 
         f"({examples} per client method and link; {run.refused} refused by the cap), "
         f"{len(run.failures)} problem(s), {seconds:.0f} s"
     )
+    if run.unserved:
+        line += f"; {run.unserved} cast(s) to topics their host does not serve (dropped)"
     if run.stopped:
         line += f"; stopped early: {run.stopped}"
     for api, reason in sorted(config.not_exercised.items()):

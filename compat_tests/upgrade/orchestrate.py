@@ -53,6 +53,7 @@ class Run:
     failures: list[CaseFailure] = field(default_factory=list)
     calls: int = 0
     refused: int = 0
+    unserved: int = 0  # casts to a topic the host does not serve (no listener, as on a broker)
     links: int = 0
     states: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
@@ -238,7 +239,17 @@ def _traffic(context: _Context, state: State, nodes: Mapping[str, Any], examples
                 try:
                     result = nodes[caller.name].call(
                         "traffic",
-                        {"api": api, "peer": host, "cap": cap, "examples": examples, "seed": seed},
+                        {
+                            "api": api,
+                            "peer": host,
+                            "cap": cap,
+                            "examples": examples,
+                            "seed": seed,
+                            "peer_info": {
+                                "topics": nodes[host].info.get("topics", {}),
+                                "objects": nodes[host].info.get("objects", {}),
+                            },
+                        },
                         timeout=bound,
                     )
                 except NodeError as exc:
@@ -253,6 +264,7 @@ def _traffic(context: _Context, state: State, nodes: Mapping[str, Any], examples
                     raise _NodeDown(host, exc) from None
                 context.run.calls += result["calls"]
                 context.run.refused += result["refused"]
+                context.run.unserved += result.get("unserved", 0)
                 problems = list(result["problems"])
                 problems += [{**p, "sent": None, "cast": True} for p in received["problems"]]
                 if received["casts"] < result["casts"]:

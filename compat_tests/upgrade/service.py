@@ -22,7 +22,7 @@ import contextlib
 import threading
 from typing import Any
 
-__all__ = ["installed_release", "service"]
+__all__ = ["installed_release", "served_topics", "service"]
 
 #: Problems kept per (API, method, code) and node, so a flood stays readable.
 _KEEP = 1
@@ -41,7 +41,7 @@ def service(context: Any) -> Any:
     args = context.args
     target = load_target(args["config"], args["target"])
     stack = contextlib.ExitStack()
-    stack.enter_context(target_fixtures(target))
+    catalog = stack.enter_context(target_fixtures(target))
     apis = {api.name: api for api in load_apis(target)}
     node = _Service(context, args["node"], apis, args.get("call_timeout", 10.0))
     try:
@@ -62,15 +62,27 @@ def service(context: Any) -> Any:
             "apis": {name: _api_version(api) for name, api in apis.items()},
             "release": installed_release(target),
             "methods": methods,
+            "topics": {name: served_topics(apis[name]) for name in args["hosts"] if name in apis},
+            "objects": _object_versions(catalog.classes),
         },
         close=close,
     )
+
+
+def served_topics(api: Any) -> list[str]:
+    """The topics a host serves ``api`` on: ``api.topics()``, else its ``topic``."""
+    return list(api.topics()) if api.topics is not None else [api.topic]
 
 
 def _api_version(api: Any) -> str:
     from compat_tests.rpc.schema import describe_endpoints
 
     return describe_endpoints(api.endpoints())["version"]
+
+
+def _object_versions(classes: dict[str, type]) -> dict[str, str]:
+    """``{name: version}`` of this release's classes (what its peers may be told)."""
+    return {name: str(cls.VERSION) for name, cls in sorted(classes.items())}
 
 
 def installed_release(target: Any) -> dict[str, str]:
@@ -172,7 +184,7 @@ class _Service:
         self.context, self.name, self.apis, self.timeout = context, name, apis, timeout
         self.recorder = _Recorder()
         self.servers: list[Any] = []
-        self.casts: dict[str | None, int] = {}
+        self.casts: dict[tuple[str | None, str | None], int] = {}
 
     def host(self, hosted: list[Any]) -> None:
         """One RPC server per topic for the hosted APIs (as the project's service runs them)."""
@@ -180,7 +192,8 @@ class _Service:
 
         by_topic: dict[str, list[Any]] = {}
         for api in hosted:
-            by_topic.setdefault(api.topic, []).append(api)
+            for topic in served_topics(api):
+                by_topic.setdefault(topic, []).append(api)
         for topic, apis in by_topic.items():
             first = apis[0]
             serializer = (
@@ -209,15 +222,43 @@ class _Service:
         return self.recorder.take(expect, timeout)
 
     def traffic(
-        self, api: str, peer: str, cap: str | None, examples: int, seed: int
+        self,
+        api: str,
+        peer: str,
+        cap: str | None,
+        examples: int,
+        seed: int,
+        peer_info: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Operation: call every client method of ``api`` on ``peer``, ``examples`` times each."""
-        from compat_tests.rpc.api import argument_strategy, client_methods
+        """Operation: call every client method of ``api`` on ``peer``, ``examples`` times each.
 
+        ``peer_info`` is what the peer said when it started (its ``topics`` and ``objects``):
+        casts count for the peer only on the topics it serves (others reach no listener, as
+        a fanout nobody consumes), and ``api.peer(peer_info)`` surrounds the calls.
+        """
+        peer_info = peer_info or {}
         description = self.apis[api]
         self._count_casts()
-        self.casts[peer] = 0
+        self.casts = {}
         client, watch = self._client(description, peer, cap)
+        around = description.peer(peer_info) if description.peer else contextlib.nullcontext()
+        with around:
+            counts, problems = self._traffic(description, client, watch, examples, seed)
+        served = set(peer_info.get("topics", {}).get(api, served_topics(description)))
+        sent = {t: n for (server, t), n in self.casts.items() if server == peer}
+        return {
+            **counts,
+            "casts": sum(n for t, n in sent.items() if t in served),
+            "unserved": sum(n for t, n in sent.items() if t not in served),
+            "problems": problems,
+        }
+
+    def _traffic(
+        self, description: Any, client: Any, watch: _Watch, examples: int, seed: int
+    ) -> tuple[dict[str, int], list[dict[str, Any]]]:
+        from compat_tests.rpc.api import argument_strategy, client_methods
+
+        api = description.name
         counts = {"calls": 0, "refused": 0, "answered": 0}
         problems: list[dict[str, Any]] = []
         for index, method in enumerate(client_methods(description, client)):
@@ -235,7 +276,7 @@ class _Service:
                         problems.append(outcome)
                     if outcome["code"] == "rolling.timeout":
                         break  # a peer that does not answer: one timeout says it
-        return {**counts, "casts": self.casts.get(peer, 0), "problems": problems}
+        return counts, problems
 
     def _client(self, api: Any, peer: str, cap: str | None) -> tuple[Any, _Watch]:
         import oslo_messaging
@@ -270,7 +311,7 @@ class _Service:
         return client, watch
 
     def _count_casts(self) -> None:
-        """Count the casts this node sends, per addressed server (the host waits for them)."""
+        """Count the casts this node sends, per (server, topic) (the host waits for them)."""
         transport = self.context.transport()
         if getattr(transport, "_ovo_compat_counted", False):
             return
@@ -278,7 +319,8 @@ class _Service:
 
         def counted(target: Any, *args: Any, **kwargs: Any) -> Any:
             if not kwargs.get("wait_for_reply"):
-                self.casts[target.server] = self.casts.get(target.server, 0) + 1
+                key = (target.server, target.topic)
+                self.casts[key] = self.casts.get(key, 0) + 1
             return send(target, *args, **kwargs)
 
         transport._send = counted

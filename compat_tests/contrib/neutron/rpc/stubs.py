@@ -8,7 +8,9 @@ resource type.
 
 from __future__ import annotations
 
+import contextlib
 import zlib
+from collections.abc import Iterator, Mapping
 from typing import Any
 from unittest import mock
 
@@ -29,7 +31,16 @@ from neutron_lib.plugins import directory
 
 from compat_tests.contrib.neutron.environment import import_all_objects
 
-__all__ = ["HOST", "MAC", "PULLABLE", "PUSHED", "SecurityGroupAgent", "StubPlugins"]
+__all__ = [
+    "HOST",
+    "MAC",
+    "PULLABLE",
+    "PUSHED",
+    "SecurityGroupAgent",
+    "StubPlugins",
+    "push_topics",
+    "pushing_to",
+]
 
 HOST = "ovo-compat-host"
 MAC = _MAC = "fa:16:3e:00:00:01"
@@ -240,6 +251,36 @@ def _stocked(resource_type: str, resource_id: str) -> NeutronObject | None:
 
 def _consume(context: Any, resource_type: str, resource_list: list, event_type: str) -> None:
     PUSHED.append((resource_type, resource_list, event_type))
+
+
+def push_topics() -> list[str]:
+    """The topics an agent consumes pushes on: one per resource type, at its own version."""
+    from neutron.api.rpc.handlers import resources_rpc
+
+    return [
+        resources_rpc.resource_type_versioned_topic(resource_type)
+        for resource_type in sorted(resources.LOCAL_RESOURCE_VERSIONS)
+    ]
+
+
+@contextlib.contextmanager
+def pushing_to(info: Mapping[str, Any]) -> Iterator[None]:
+    """The server's resource versions while it pushes to one agent: its own and the agent's.
+
+    A real server learns the versions each agent consumes from the agents' state reports
+    (``version_manager``); here the agent's node info (``objects``: its class versions) says
+    them, so ``push()`` sends at the server's version and at the agent's.
+    """
+
+    def versions(resource_type: str) -> set[str]:
+        found = {resources.get_resource_cls(resource_type).VERSION}
+        theirs = info.get("objects", {}).get(resource_type)
+        return found | ({theirs} if theirs else set())
+
+    with fixtures.MonkeyPatch(
+        "neutron.api.rpc.callbacks.version_manager.get_resource_versions", versions
+    ):
+        yield
 
 
 class StubPlugins(fixtures.Fixture):
