@@ -6,7 +6,9 @@
    the sample target (in process, ``bench`` profile), and the ratio of the suite's
    per-example cost to one raw round trip.
 3. RPC: the harness's fast path against bare ``RPCClient.call`` over ``fake:/``.
-4. Wall time of ``ovo-compat run`` on the sample target, and on a generated registry
+4. Cross-release nodes (``benchmarks/cross_nodes.py``): node start-to-ready time and control
+   calls per second over the node protocol.
+5. Wall time of ``ovo-compat run`` on the sample target, and on a generated registry
    of 200 classes with 10 versions each at 100 examples per case with 2 xdist workers
    (``--quick`` shrinks it to 20 classes for a smoke run).
 """
@@ -148,6 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"rpc: fast path {fast:,.0f} calls/s, bare fake:/ {bare:,.1f} calls/s ({fast / bare:.0f}x)"
     )
+
+    from cross_nodes import node_start_and_call_rate
+
+    ready, calls = node_start_and_call_rate()
+    print(f"cross-release node: start to ready {ready:.2f} s, control calls {calls:,.0f}/s")
 
     wall, summary = sample_wall_time()
     print(f"ovo-compat run --target sample: {wall:.1f} s ({summary})")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from compat_tests.cross.process import (
     DEFAULT_RABBIT_URL,
+    BrokerUnreachable,
     Node,
     NodeCallError,
     NodeCrashed,
     NodeError,
     NodeHung,
     NodeStartError,
+    check_broker,
     private_exchange,
     rabbit_url,
     rpc_transport,
@@ -22,12 +24,14 @@ from compat_tests.cross.process import (
 
 __all__ = [
     "DEFAULT_RABBIT_URL",
+    "BrokerUnreachable",
     "Node",
     "NodeCallError",
     "NodeCrashed",
     "NodeError",
     "NodeHung",
     "NodeStartError",
+    "check_broker",
     "private_exchange",
     "rabbit_url",
     "rpc_transport",

@@ -21,7 +21,7 @@ from typing import Any
 
 from compat_tests.cross.old import outcome
 
-__all__ = ["check_fidelity", "recorded_release"]
+__all__ = ["check_fidelity", "gap", "recorded_release"]
 
 
 def recorded_release(target: Any, primary: str, version: str | None) -> Any:
@@ -54,7 +54,7 @@ def check_fidelity(run: Any, schemas: dict[str, Any], spec: Any) -> None:
     try:
         model = OldNode.for_release(run.histories, release, current=run.classes)
     except OvoCompatError as exc:
-        _gap(run, release.name, f"the release cannot be rebuilt from the snapshots: {exc}")
+        gap(run, release.name, f"the release cannot be rebuilt from the snapshots: {exc}")
         return
     for name, answer in sorted(run.manifests.items()):
         real = answer["manifest"]
@@ -64,7 +64,7 @@ def check_fidelity(run: Any, schemas: dict[str, Any], spec: Any) -> None:
         except OvoCompatError as exc:
             modelled = {"error": str(exc)}
         if modelled != real:
-            _gap(
+            gap(
                 run,
                 name,
                 f"the rebuilt node of {release.name} sends the manifest {modelled} for {name}; "
@@ -82,7 +82,7 @@ def _versions(run: Any, release: Any) -> None:
         run.result.count("fidelity")
         recorded, shipped = release.objects.get(name), real.get(name)
         if recorded != shipped:
-            _gap(
+            gap(
                 run,
                 name,
                 f"the release file {release.filename} lists {name} at {recorded}; the real "
@@ -104,7 +104,7 @@ def _read(run: Any, model: Any, release: Any, primitive: dict, real: dict) -> No
             True: "reads it",
             False: "refuses it",
         }
-        _gap(
+        gap(
             run,
             name,
             f"{where}: the rebuilt node {said[modelled['ok']]}"
@@ -120,7 +120,7 @@ def _read(run: Any, model: Any, release: Any, primitive: dict, real: dict) -> No
     want, got = run.comparable(real["primitive"]), run.comparable(modelled["primitive"])
     path = first_difference(want, got)
     if path is not None:
-        _gap(
+        gap(
             run,
             name,
             f"{where}: the rebuilt node reads {dig(got, path)!r} at "
@@ -144,7 +144,7 @@ def _rpc(run: Any, release: Any, schemas: dict[str, Any]) -> None:
         version = str(real["version"])
         recorded_version = release.rpc.get(api)
         if recorded_version != version:
-            _gap(
+            gap(
                 run,
                 api,
                 f"the release file {release.filename} lists RPC API {api} at "
@@ -154,7 +154,7 @@ def _rpc(run: Any, release: Any, schemas: dict[str, Any]) -> None:
         history = store.history(api) if api in store else {}
         recorded = history.get(version)
         if recorded is None:
-            _gap(
+            gap(
                 run,
                 api,
                 f"RPC API {api} {version} (served by {release.name}) is not recorded under "
@@ -175,7 +175,7 @@ def _rpc(run: Any, release: Any, schemas: dict[str, Any]) -> None:
                     f"records {method}{have.get('signature')}, the real {release.name} server "
                     f"has {method}{want.get('signature')}"
                 )
-            _gap(
+            gap(
                 run,
                 api,
                 f"the recorded RPC API {api} {version} {detail}",
@@ -184,7 +184,7 @@ def _rpc(run: Any, release: Any, schemas: dict[str, Any]) -> None:
             )
 
 
-def _gap(
+def gap(
     run: Any,
     subject: str,
     message: str,
@@ -193,6 +193,7 @@ def _gap(
     sent: Any = None,
     field: str | None = None,
 ) -> None:
+    """Report a ``cross.model-gap`` about ``subject`` (``run``: the run's state)."""
     run.fail(
         "cross.model-gap",
         subject,

@@ -39,12 +39,14 @@ from compat_tests.venvs import child_env
 
 __all__ = [
     "DEFAULT_RABBIT_URL",
+    "BrokerUnreachable",
     "Node",
     "NodeCallError",
     "NodeCrashed",
     "NodeError",
     "NodeHung",
     "NodeStartError",
+    "check_broker",
     "private_exchange",
     "rabbit_url",
     "rpc_transport",
@@ -97,6 +99,34 @@ class NodeCallError(NodeError):
 def rabbit_url(url: str | None = None) -> str:
     """The transport URL of a run: ``url``, else ``$OVO_COMPAT_RABBIT_URL``, else the default."""
     return url or os.environ.get("OVO_COMPAT_RABBIT_URL") or DEFAULT_RABBIT_URL
+
+
+class BrokerUnreachable(OvoCompatError):
+    """The run's message broker does not accept connections."""
+
+
+def check_broker(url: str, timeout: float = 5.0) -> None:
+    """`BrokerUnreachable` unless every host of transport ``url`` accepts a TCP connection.
+
+    oslo.messaging retries a dead broker forever; a run checks first so that it fails
+    with this message instead of hanging.  In-process URLs (``fake:``) need no broker.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme in ("fake", ""):
+        return
+    for host in (parts.netloc.rpartition("@")[2] or "localhost").split(","):
+        name, _, port = host.rpartition(":") if ":" in host else (host, "", "5672")
+        try:
+            socket.create_connection((name or "localhost", int(port or 5672)), timeout).close()
+        except OSError as exc:
+            raise BrokerUnreachable(
+                f"the message broker of {url} is not reachable at {name}:{port} ({exc}); "
+                "start RabbitMQ there, or pass --url (or set $OVO_COMPAT_RABBIT_URL) to one "
+                "that runs"
+            ) from None
 
 
 def private_exchange(prefix: str = "ovo-compat") -> str:
@@ -349,6 +379,12 @@ def start_node(
         json.dumps(dict(args or {})),
         *[arg for entry in path for arg in ("--path", str(entry))],
     ]
+    if not python.is_file():
+        scratch.cleanup()
+        raise NodeStartError(
+            f"{label}: no interpreter at {python}; rebuild the release's virtualenv (delete "
+            "its directory under the ovo-compat cache and run again)"
+        )
     with stderr_path.open("w") as stderr:
         # A session of its own: killing the node kills whatever it started; cwd neutral.
         process = subprocess.Popen(

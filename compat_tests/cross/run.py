@@ -25,7 +25,7 @@ import contextlib
 import copy
 import json
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -34,12 +34,14 @@ from compat_tests.cross.old import (
     CONDUCTOR_TOPIC,
     Conductor,
     each_example,
+    shown,
     watched_call,
 )
 from compat_tests.cross.process import (
     READY_TIMEOUT,
     Node,
     NodeError,
+    check_broker,
     private_exchange,
     rabbit_url,
     rpc_transport,
@@ -64,6 +66,8 @@ class CrossResult:
     failures: list[CaseFailure] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: "API.method: Kind" -> calls answered with an application error or a client error
+    benign: dict[str, int] = field(default_factory=dict)
     _seen: set[tuple[str, str, str, str]] = field(default_factory=set)
 
     @property
@@ -100,8 +104,8 @@ class CrossResult:
         """One line: what was checked against which release, and what was not and why."""
         c = self.counts
         parts = [
-            f"cross against {self.release}:",
-            f"{c.get('classes', 0)} classes ({c.get('sent', 0)} objects sent, "
+            f"cross against {self.release}: {c.get('classes', 0)} classes",
+            f"({c.get('sent', 0)} objects sent, "
             f"{c.get('indirection', 0)} through indirection, {c.get('received', 0)} received "
             "from the release)",
             f"RPC: {c.get('rpc-calls', 0)} calls to its servers, {c.get('rpc-old-client', 0)} "
@@ -111,9 +115,13 @@ class CrossResult:
             "reply, neither a compatibility failure)",
             f"fidelity: {c.get('fidelity', 0)} comparisons with the rebuilt node, "
             f"{len(self.gaps)} model gaps",
-            f"{len(self.failures)} failures",
+            f"{len(self.failures)} failures ({c.get('declared', 0)} more explained by declared "
+            "exceptions)",
         ]
-        line = "; ".join(parts)
+        if self.benign:
+            shown = ", ".join(f"{k} x{n}" for k, n in sorted(self.benign.items()))
+            parts[2] = parts[2][:-1] + f": {shown})"
+        line = " ".join(parts[:2]) + "; " + "; ".join(parts[2:])
         if c.get("indirection-impossible"):
             self.notes.append(
                 f"indirection for {c['indirection-impossible']} objects (the release's classes "
@@ -138,6 +146,8 @@ class _Run:
     manifests: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: (primitive given to the release, what the real release read) for the fidelity check
     reads: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    fidelity: bool = True
+    cleanups: list[Callable[[], Any]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -235,8 +245,9 @@ def run_against(
     from compat_tests.snapshots import SnapshotStore
     from compat_tests.venvs import release_python
 
-    spec, python = release_python(spec_text, out=out, index=index, find_links=find_links)
     url = rabbit_url(url)
+    check_broker(url)
+    spec, python = release_python(spec_text, out=out, index=index, find_links=find_links)
     old_exchange, new_exchange = private_exchange(), private_exchange()
     result = CrossResult(release=" ".join(spec.requirements))
     with target_fixtures(target) as catalog, contextlib.ExitStack() as stack:
@@ -298,7 +309,22 @@ def run_against(
                 result.notes.append("fidelity (--no-fidelity)")
         except NodeError as exc:
             _node_failed(result, exc, step)
+    _apply_declared(result, target)
     return result
+
+
+def _apply_declared(result: CrossResult, target: Any) -> None:
+    """Drop the failures the target's declared exceptions explain (counted as declared).
+
+    Declarations of ``cross.*`` codes are not reported stale when they do not fire: what a
+    run finds depends on the release it runs against.
+    """
+    from compat_tests.declarations import Ledger
+
+    ledger = Ledger(tuple(target.exceptions))
+    kept = [f for f in result.failures if not ledger.excuse(f.failure)]
+    result.count("declared", len(result.failures) - len(kept))
+    result.failures = kept
 
 
 def _node_failed(result: CrossResult, exc: NodeError, step: str) -> None:
@@ -582,6 +608,7 @@ def _current_client(run: _Run, api: Any, cap: str, transport: Any) -> None:
 
     client = pinned_client(api, transport, cap, CALL_TIMEOUT)
     server = f"the release's real {api.name} server"
+    model = _model_harness(run, api, cap)
     for method in client_methods(api, client):
         for kwargs in each_example(argument_strategy(api, client, method), run.examples):
             done = watched_call(api, client, method, kwargs)
@@ -590,7 +617,70 @@ def _current_client(run: _Run, api: Any, cap: str, transport: Any) -> None:
                 break
             run.result.count("rpc-calls")
             who = f"the current {api.name} client pinned to {cap} calling {method} on {server}"
-            _classify(run, api, method, (cap, cap), done, who, "cross.old-server-rejects")
+            rejected = _classify(
+                run, api, method, (cap, cap), done, who, "cross.old-server-rejects"
+            )
+            if model is not None:
+                _compare_model_server(run, model, api, method, cap, kwargs, rejected, done)
+
+
+def _model_harness(run: _Run, api: Any, cap: str) -> Any:
+    """The suite's harness of ``api`` (servers rebuilt from its RPC snapshots), or None.
+
+    None without the fidelity check or when the release's version of the API is not
+    recorded (the RPC schema gap says so).
+    """
+    if not run.fidelity:
+        return None
+    from compat_tests.rpc.harness import Harness
+    from compat_tests.rpc.record import load_shapes
+    from compat_tests.rpc.schema import load_history
+
+    directory = run.target.snapshots / "rpc"
+    history = load_history(directory, api.name)
+    if cap not in history:
+        return None
+    harness = Harness(api, history, shapes=load_shapes(directory, api.name))
+    harness.setUp()
+    run.cleanups.append(harness.cleanUp)
+    return harness
+
+
+def _compare_model_server(
+    run: _Run,
+    harness: Any,
+    api: Any,
+    method: str,
+    cap: str,
+    kwargs: Mapping[str, Any],
+    real_rejected: bool,
+    done: Mapping[str, Any],
+) -> None:
+    """Fidelity: the server rebuilt at ``cap`` rejects exactly what the real one rejects."""
+    from compat_tests.rpc.harness import RpcTimeout, ServerError
+
+    run.result.count("fidelity")
+    outcome = harness.call(method, cap, cap, dict(kwargs))
+    error = outcome.error
+    inner = error.error if isinstance(error, ServerError) else error
+    model_rejected = isinstance(error, ServerError) or isinstance(inner, RpcTimeout)
+    if model_rejected == real_rejected:
+        return
+    said = {True: "rejects", False: "accepts"}
+    model_why = f" ({type(inner).__name__}: {inner})" if model_rejected else ""
+    real_why = f" ({done['kind']}: {done['message'][:300]})" if real_rejected else ""
+    from compat_tests.cross.fidelity import gap
+
+    gap(
+        run,
+        api.name,
+        f"{method} from the current client pinned to {cap}: the server rebuilt from the "
+        f"{api.name} {cap} snapshot {said[model_rejected]} it{model_why}, the real "
+        f"{run.label} server {said[real_rejected]} it{real_why}",
+        version=cap,
+        field=method,
+        sent={k: shown(v) for k, v in kwargs.items()},
+    )
 
 
 def _old_client(run: _Run, api: Any, cap: str, schema: Mapping[str, Any]) -> None:
@@ -613,6 +703,10 @@ def _old_client(run: _Run, api: Any, cap: str, schema: Mapping[str, Any]) -> Non
             _classify(run, api, method, (cap, current), done, who, "cross.new-server-rejects")
 
 
+def _benign(run: _Run, key: str) -> None:
+    run.result.benign[key] = run.result.benign.get(key, 0) + 1
+
+
 def _classify(
     run: _Run,
     api: Any,
@@ -621,19 +715,19 @@ def _classify(
     done: Mapping[str, Any],
     who: str,
     rejects: str,
-) -> None:
+) -> bool:
     """Report one call's outcome (`compat_tests.cross.old.watched_call`) when it is a failure.
 
     A server that raised because of the message's structure or a too-new object rejects it;
     a reply the client's serializer cannot read is unreadable; a server that answered with
     an application error (an id that does not exist) or a client that raised on a valid
     reply (Neutron's clients raise ResourceNotFound on an empty one) says nothing about
-    compatibility: those are counted, not reported.
+    compatibility: those are counted, not reported.  True when the server rejected it.
     """
     from compat_tests.rpc.properties import _REJECTS, _STRUCTURAL, _TOO_NEW
 
     if done["ok"]:
-        return
+        return False
     kind = done["kind"]
     detail = f"{kind}: {done['message'][:500]}"
     if done.get("unreadable"):
@@ -644,10 +738,12 @@ def _classify(
         code, what = rejects, "the server rejected the message"
     elif done.get("remote"):
         run.result.count("rpc-application-errors")
-        return
+        _benign(run, f"{api.name}.{method}: {kind} (server)")
+        return False
     else:
         run.result.count("rpc-client-errors")
-        return
+        _benign(run, f"{api.name}.{method}: {kind} (client)")
+        return False
     run.fail(
         code,
         api.name,
@@ -657,6 +753,7 @@ def _classify(
         sent=done.get("args"),
         raised=f"{kind}: {done['message'][:2000]}",
     )
+    return code == rejects
 
 
 def render(result: CrossResult, out: TextIO, *, verbose: bool = False) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from compat_tests.cross import rabbit_url
+from compat_tests.cross.process import check_broker
 from compat_tests.errors import ConfigError
 from compat_tests.failures import Failure
 from compat_tests.report import (
@@ -56,7 +58,7 @@ def upgrade(
         raise ConfigError("--steps-examples must be at least 1")
     if call_timeout <= 0:
         raise ConfigError("--call-timeout must be a positive number of seconds")
-    _reachable(url)
+    check_broker(rabbit_url(url))
     began = time.monotonic()
     old = _release(from_spec, out, index, find_links)
     new = _release(to_spec, out, index, find_links) if to_spec else current_release(target)
@@ -103,29 +105,6 @@ def current_release(target: Any) -> Release:
     found = installed_release(target)
     named = ", ".join(f"{d} {v}" for d, v in sorted(found.items())) or "this environment"
     return Release(f"current ({named})", Path(sys.executable))
-
-
-def _reachable(url: str | None, timeout: float = 5.0) -> None:
-    """Refuse a broker that does not accept connections (its nodes would wait for it)."""
-    import socket
-    from urllib.parse import urlsplit
-
-    from compat_tests.cross import rabbit_url
-
-    resolved = rabbit_url(url)
-    parts = urlsplit(resolved)
-    if not parts.scheme.startswith("rabbit") or not parts.hostname:
-        return
-    port = parts.port or 5672
-    try:
-        with socket.create_connection((parts.hostname, port), timeout=timeout):
-            return
-    except OSError as exc:
-        safe = f"{parts.scheme}://{parts.hostname}:{port}/"
-        raise ConfigError(
-            f"the broker {safe} does not accept connections ({exc}); start RabbitMQ there, or "
-            "pass --url / set OVO_COMPAT_RABBIT_URL to a reachable one"
-        ) from None
 
 
 def _config(target: Any) -> UpgradeConfig:

@@ -128,3 +128,27 @@ def test_crashed_old_node_is_a_clear_failure(config, tmp_path) -> None:
     assert "exited (code 7) during operation 'read'" in message
     assert "seeded: this release crashes reading a Network" in message
     assert "the object checks" in message
+
+
+def test_current_server_rejecting_and_answering_the_real_old_client(
+    config, faithful, monkeypatch
+) -> None:
+    from tests.sample.objects.security_group import SecurityGroupRule
+    from tests.sample.rpc import SecurityGroupAgentEndpoint
+
+    def sync(self, context, host, full):  # seeded: a new required parameter
+        return len(host)
+
+    def update_rule(self, context, rule):  # seeded: answers at its own version
+        kept = {k: getattr(rule, k) for k in rule.fields if rule.obj_attr_is_set(k)}
+        return SecurityGroupRule(**kept)
+
+    monkeypatch.setattr(SecurityGroupAgentEndpoint, "sync", sync)
+    monkeypatch.setattr(SecurityGroupAgentEndpoint, "update_rule", update_rule)
+    codes = _codes(_releases.run(config, faithful, examples=2))
+    [rejected] = codes["cross.new-server-rejects"]
+    assert "SecurityGroupAgentAPI 1.1->1.3 field 'sync'" in rejected
+    assert "missing 1 required positional argument: 'full'" in rejected
+    [unreadable] = codes["cross.reply-unreadable"]
+    assert "SecurityGroupAgentAPI 1.1->1.3 field 'update_rule'" in unreadable
+    assert "SecurityGroupRule" in unreadable and "1.2" in unreadable

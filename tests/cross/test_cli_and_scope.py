@@ -1,0 +1,96 @@
+"""``run --against`` bad input, and transports scoped per run (in process, on ``fake:/``)."""
+
+from __future__ import annotations
+
+import oslo_messaging
+
+from compat_tests import cli
+from compat_tests.cross import rpc_transport
+from compat_tests.rpc.transport import scoped
+
+
+def test_against_refuses_pytest_arguments(capsys) -> None:
+    status = cli.main(["run", "--target", "sample", "--against", "neutron==27.0.4", "-k", "x"])
+    err = capsys.readouterr().err
+    assert status == cli.BAD_INPUT
+    assert "run --against takes no pytest arguments" in err
+
+
+def test_against_refuses_an_unreadable_spec(capsys) -> None:
+    status = cli.main(["run", "--target", "sample", "--against", "./no/such/dir"])
+    err = capsys.readouterr().err
+    assert status == cli.BAD_INPUT
+    assert "cannot tell which distribution './no/such/dir' installs" in err
+
+
+class _Echo:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def who(self, ctxt):
+        return self.name
+
+
+def _served(transport, name: str):
+    server = oslo_messaging.get_rpc_server(
+        transport,
+        oslo_messaging.Target(topic="shared-topic", server=name),
+        [_Echo(name)],
+        executor="threading",
+    )
+    server.start()
+    return server
+
+
+def test_transports_of_two_scopes_never_share_a_topic() -> None:
+    # One driver under both (like one broker): unscoped, the two servers would share a queue.
+    base = rpc_transport("fake:/", "base")
+    first, second = scoped(base, "scope-a"), scoped(base, "scope-b")
+    servers = [_served(first, "a"), _served(second, "b")]
+    try:
+        for transport, name in ((first, "a"), (second, "b")):
+            client = oslo_messaging.get_rpc_client(
+                transport, oslo_messaging.Target(topic="shared-topic"), timeout=10
+            )
+            assert {client.call({}, "who") for _ in range(4)} == {name}
+    finally:
+        for server in servers:
+            server.stop()
+            server.wait()
+        base.cleanup()
+
+
+def test_scoped_topics_keep_the_projects_names() -> None:
+    scope = "run-1"
+    transport = rpc_transport("fake:/", scope)
+    try:
+        target = transport._scoped(oslo_messaging.Target(topic="q-plugin", server="h"))
+        assert (target.topic, target.server) == (f"{scope}.q-plugin", "h")
+    finally:
+        transport.cleanup()
+
+
+def test_an_unreachable_broker_is_bad_input_not_a_hang(capsys) -> None:
+    status = cli.main(
+        [
+            "run",
+            "--target",
+            "sample",
+            "--against",
+            "neutron==27.0.4",
+            "--url",
+            "rabbit://guest:guest@127.0.0.1:1/",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert status == cli.BAD_INPUT
+    assert "the message broker of rabbit://guest:guest@127.0.0.1:1/ is not reachable" in err
+
+
+def test_a_missing_interpreter_is_a_clear_start_failure(tmp_path) -> None:
+    import pytest
+
+    from compat_tests.cross import NodeStartError, start_node
+
+    with pytest.raises(NodeStartError, match=r"no interpreter at .*nope"):
+        start_node("probe", python=tmp_path / "nope", label="old node x")
