@@ -97,30 +97,6 @@ def installed_release(target: Any) -> dict[str, str]:
     return found
 
 
-class _Watch:
-    """A serializer wrapper that remembers the last error it met while deserializing."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.failed: BaseException | None = None
-
-    def serialize_entity(self, ctxt: Any, entity: Any) -> Any:
-        return self.inner.serialize_entity(ctxt, entity)
-
-    def deserialize_entity(self, ctxt: Any, entity: Any) -> Any:
-        try:
-            return self.inner.deserialize_entity(ctxt, entity)
-        except Exception as exc:
-            self.failed = exc
-            raise
-
-    def serialize_context(self, ctxt: Any) -> Any:
-        return self.inner.serialize_context(ctxt)
-
-    def deserialize_context(self, ctxt: Any) -> Any:
-        return self.inner.deserialize_context(ctxt)
-
-
 class _Recorder:
     """Casts this node's servers dispatched, and those they could not read or answer.
 
@@ -240,10 +216,10 @@ class _Service:
         description = self.apis[api]
         self._count_casts()
         self.casts = {}
-        client, watch = self._client(description, peer, cap)
+        client = self._client(description, peer, cap)
         around = description.peer(peer_info) if description.peer else contextlib.nullcontext()
         with around:
-            counts, problems = self._traffic(description, client, watch, examples, seed)
+            counts, problems = self._traffic(description, client, examples, seed)
         served = set(peer_info.get("topics", {}).get(api, served_topics(description)))
         sent = {t: n for (server, t), n in self.casts.items() if server == peer}
         return {
@@ -254,7 +230,7 @@ class _Service:
         }
 
     def _traffic(
-        self, description: Any, client: Any, watch: _Watch, examples: int, seed: int
+        self, description: Any, client: Any, examples: int, seed: int
     ) -> tuple[dict[str, int], list[dict[str, Any]]]:
         from compat_tests.rpc.api import argument_strategy, client_methods
 
@@ -264,7 +240,7 @@ class _Service:
         for index, method in enumerate(client_methods(description, client)):
             strategy = argument_strategy(description, client, method)
             for kwargs in _examples(strategy, examples, seed + index):
-                outcome = self._call(description, client, watch, method, kwargs)
+                outcome = self._call(description, client, method, kwargs)
                 counts["calls"] += 1
                 if outcome is None:
                     counts["answered"] += 1
@@ -278,7 +254,13 @@ class _Service:
                         break  # a peer that does not answer: one timeout says it
         return counts, problems
 
-    def _client(self, api: Any, peer: str, cap: str | None) -> tuple[Any, _Watch]:
+    def _client(self, api: Any, peer: str, cap: str | None) -> Any:
+        """``api``'s client with a plain ``RPCClient`` capped at ``cap``, aimed at ``peer``.
+
+        A copy of the project's client (its target and serializer) whose every call is
+        bounded by this node's call timeout (a project's own client may stretch timeouts,
+        as neutron-lib's backing-off client does) and sent to ``peer`` alone.
+        """
         import oslo_messaging
 
         client = api.client(self.context.transport(), cap)
@@ -287,12 +269,11 @@ class _Service:
             if isinstance(client, oslo_messaging.RPCClient)
             else getattr(client, api.client_attr)
         )
-        watch = _Watch(inner.serializer)
         aimed = oslo_messaging.get_rpc_client(
             inner.transport,
             inner.target(server=peer),
             version_cap=cap,
-            serializer=watch,
+            serializer=inner.serializer,
             timeout=self.timeout,
             retry=inner.retry,
         )
@@ -306,9 +287,9 @@ class _Service:
 
         aimed.prepare = aimed_prepare
         if isinstance(client, oslo_messaging.RPCClient):
-            return aimed, watch
+            return aimed
         setattr(client, api.client_attr, aimed)
-        return client, watch
+        return client
 
     def _count_casts(self) -> None:
         """Count the casts this node sends, per (server, topic) (the host waits for them)."""
@@ -326,28 +307,26 @@ class _Service:
         transport._send = counted
         transport._ovo_compat_counted = True
 
-    def _call(
-        self, api: Any, client: Any, watch: _Watch, method: str, kwargs: dict[str, Any]
-    ) -> Any:
-        import oslo_messaging
+    def _call(self, api: Any, client: Any, method: str, kwargs: dict[str, Any]) -> Any:
+        """None (answered and read), ``"refused"`` (by the cap), or the problem met."""
+        from compat_tests.cross.old import watched_call
 
-        watch.failed = None
-        try:
-            getattr(client, method)(api.context(), **kwargs)
-        except api.refuses:
+        result = watched_call(api, client, method, kwargs)
+        if result["ok"]:
+            return None
+        if result["refused"]:
             return "refused"
-        except oslo_messaging.MessagingTimeout as exc:
-            return _problem("rolling.timeout", exc, kwargs, api)
-        except Exception as exc:
-            if watch.failed is not None:
-                return _problem("rolling.unreadable-reply", watch.failed, kwargs, api)
-            remote, unreadable = _remote(exc), _kind(exc) in _UNREADABLE
-            if remote:
-                code = "rolling.unreadable-object" if unreadable else "rolling.call-rejected"
-            else:  # raised here: reading the reply (the client's own code) or before sending
-                code = "rolling.unreadable-reply" if unreadable else "rolling.client-error"
-            return _problem(code, exc, kwargs, api)
-        return None
+        kind, unreadable = result["kind"], result["kind"] in _UNREADABLE
+        if result["timeout"]:
+            code = "rolling.timeout"
+        elif result["unreadable"]:  # the caller's serializer could not read the reply
+            code = "rolling.unreadable-reply"
+        elif result["remote"]:
+            code = "rolling.unreadable-object" if unreadable else "rolling.call-rejected"
+        else:  # raised here: reading the reply (the client's own code) or before sending
+            code = "rolling.unreadable-reply" if unreadable else "rolling.client-error"
+        first = result["message"].splitlines()[0] if result["message"] else ""
+        return {"code": code, "raised": f"{kind}: {first}"[:_TEXT], "sent": _trim(result["args"])}
 
     def close(self) -> None:
         for server in self.servers:
@@ -370,31 +349,11 @@ def _kind(error: BaseException) -> str:
     return exc_type or type(error).__name__.removesuffix("_Remote")
 
 
-def _remote(error: BaseException) -> bool:
-    import oslo_messaging
-
-    return isinstance(error, oslo_messaging.RemoteError) or type(error).__name__.endswith("_Remote")
-
-
-def _problem(code: str, error: BaseException, kwargs: dict[str, Any], api: Any) -> dict[str, Any]:
-    return {
-        "code": code,
-        "raised": f"{_kind(error)}: {str(error).splitlines()[0] if str(error) else ''}"[:_TEXT],
-        "sent": _shown(kwargs, api),
-    }
-
-
-def _shown(kwargs: dict[str, Any], api: Any) -> str:
+def _trim(args: Any) -> str:
     """The arguments as they went on the wire (objects as their primitives), trimmed."""
     import json
 
-    try:
-        serializer = api.make_serializer()
-        ctxt = api.context()
-        wire = {k: serializer.serialize_entity(ctxt, v) for k, v in kwargs.items()}
-        text = json.dumps(wire, default=str, sort_keys=True)
-    except Exception:  # the arguments' wire form is only shown, never checked
-        text = ", ".join(f"{k}=<{type(v).__name__}>" for k, v in kwargs.items())
+    text = json.dumps(args, default=str, sort_keys=True)
     return text if len(text) <= _TEXT else text[: _TEXT - 3] + "..."
 
 
