@@ -153,8 +153,9 @@ def run_plan(
             )
             out.flush()
     finally:
-        for node in nodes.values():
-            node.stop()
+        # in parallel: a node that does not exit when asked costs its stop timeout once
+        with ThreadPoolExecutor(max_workers=max(1, len(nodes))) as pool:
+            list(pool.map(lambda node: node.stop(), list(nodes.values())))
     return run
 
 

@@ -21,6 +21,7 @@ RELEASES = {
     "2.0.0": ("1.2", "1.3", ()),
     "2.0.1": ("1.2", "1.3", ("echo-newest",)),
     "2.0.2": ("1.2", "1.3", ("crash-on-sync",)),
+    "2.0.3": ("1.2", "1.3", ("hang-on-sync", "no-backport")),
 }
 
 
@@ -40,14 +41,18 @@ def wheel(directory: Path, version: str) -> Path:
     )
 
 
-def config(directory: Path, *, server_first: bool = False, agents: int = 2) -> Path:
+def config(
+    directory: Path, *, server_first: bool = False, agents: int = 2, pinning: str = "oldest"
+) -> Path:
     """A pyproject.toml whose target ``sample`` runs a server and ``agents`` agents."""
+    directory.mkdir(parents=True, exist_ok=True)
     path = directory / "pyproject.toml"
     table = "tool.ovo-compat.targets.sample"
     path.write_text(
         f'[{table}]\nobjects = ["{PACKAGE}.objects"]\nsnapshots = "snaps"\n'
         f'rpc = ["{PACKAGE}.rpc:AGENT_API", "{PACKAGE}.rpc:REPORT_API"]\n\n'
-        f"[{table}.upgrade]\nserver_first = {str(server_first).lower()}\n\n"
+        f"[{table}.upgrade]\nserver_first = {str(server_first).lower()}\n"
+        f'pinning = "{pinning}"\n\n'
         f'[[{table}.upgrade.roles]]\nname = "server"\nserver = true\n'
         'hosts = ["SampleReportAPI"]\ncalls = ["SecurityGroupAgentAPI"]\n\n'
         f'[[{table}.upgrade.roles]]\nname = "agent"\ncount = {agents}\n'

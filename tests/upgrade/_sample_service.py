@@ -5,14 +5,19 @@ release's ``SecurityGroupAgentAPI`` version and its seeded bugs (`tests.upgrade.
 
 * ``echo-newest``: the agent answers ``update_rule`` with the rule at its newest version,
   whatever version came in (an older server cannot read the reply);
-* ``crash-on-sync``: the agent's process exits when ``sync`` reaches it.
+* ``crash-on-sync``: the agent's process exits when ``sync`` reaches it;
+* ``hang-on-sync``: the agent never answers ``sync``;
+* ``no-backport``: the agent's ``report_rule`` sends its newest rule whatever its cap.
 
 Two APIs, one each way: the server calls the agents' ``SecurityGroupAgentAPI`` (history
 1.0-1.3 as ``tests/sample/rpc.py`` describes it), the agents call the server's
-``SampleReportAPI`` (``report_state``, a call, and ``heartbeat``, a cast).
+``SampleReportAPI`` (``report_state`` and ``report_rule``, calls, and ``heartbeat``, a
+cast); ``SampleReportAPI`` is 1.1 in a release whose ``SecurityGroupRule`` is 1.2 (1.1:
+``report_rule`` carries SecurityGroupRule 1.2; older caps get a 1.1 backport).
 """
 
 import os
+import threading
 
 import oslo_messaging
 from hypothesis import strategies as st
@@ -24,12 +29,13 @@ from compat_tests.rpc import RpcApi
 BUGS = frozenset(release_rpc.BUGS)
 VERSION = release_rpc.VERSION
 RULE = Registry.obj_classes()["SecurityGroupRule"][0]
+REPORT_VERSION = "1.1" if RULE.VERSION == "1.2" else "1.0"
 AGENT_TOPIC = "ovo-compat-sample-sg-agent"
 REPORT_TOPIC = "ovo-compat-sample-report"
 
 
-def _has(version):
-    return tuple(map(int, VERSION.split("."))) >= tuple(map(int, version.split(".")))
+def _has(version, have=VERSION):
+    return tuple(map(int, have.split("."))) >= tuple(map(int, version.split(".")))
 
 
 class AgentClient:
@@ -85,6 +91,8 @@ class AgentEndpoint:
     def sync(self, context, host):
         if "crash-on-sync" in BUGS:
             os._exit(3)
+        if "hang-on-sync" in BUGS:
+            threading.Event().wait()
         return len(host)
 
 
@@ -103,11 +111,22 @@ class ReportClient:
     def heartbeat(self, context, host: str):
         self.client.prepare(version="1.0").cast(context, "heartbeat", host=host)
 
+    def report_rule(self, context, rule: RULE):
+        if "no-backport" in BUGS:
+            return self.client.prepare(version="1.0").call(context, "report_rule", rule=rule)
+        if _has("1.1", REPORT_VERSION) and self.client.can_send_version("1.1"):
+            return self.client.prepare(version="1.1").call(context, "report_rule", rule=rule)
+        backported = rule.obj_to_primitive(target_version="1.1")
+        return self.client.prepare(version="1.0").call(context, "report_rule", rule=backported)
+
 
 class ReportEndpoint:
     """The server's side of the report API."""
 
-    target = oslo_messaging.Target(version="1.0")
+    target = oslo_messaging.Target(version=REPORT_VERSION)
+
+    def report_rule(self, context, rule):
+        return None
 
     def report_state(self, context, host):
         return {"host": host, "agent_api": VERSION}

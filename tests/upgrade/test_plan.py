@@ -137,3 +137,32 @@ def test_an_unreachable_broker_is_bad_input_before_anything_starts(capsys) -> No
     assert status == 2
     assert "is not reachable at 127.0.0.1:1" in err
     assert "Traceback" not in err
+
+
+def test_declared_rolling_findings_are_excused_and_stale_ones_reported(tmp_path) -> None:
+    from compat_tests.failures import Failure
+    from compat_tests.report import CaseFailure
+    from compat_tests.upgrade.command import _undeclared
+    from compat_tests.upgrade.orchestrate import Run
+    from tests.upgrade import _releases
+
+    config = _releases.config(tmp_path)
+    table = "[[tool.ovo-compat.targets.sample.exceptions]]"
+    config.write_text(
+        config.read_text()
+        + f'\n{table}\nobject = "SampleReportAPI"\ncode = "rolling.call-rejected"\n'
+        'field = "report_state"\nversions = "1.1->1.0"\nreason = "known"\n'
+        f'\n{table}\nobject = "SecurityGroupAgentAPI"\ncode = "rolling.timeout"\n'
+        'reason = "no longer happens"\n'
+    )
+    target = load_target(config, "sample")
+    failure = Failure(
+        "rolling.call-rejected", "SampleReportAPI", "refused", "1.1", "1.0", "report_state"
+    )
+    run = Run(failures=[CaseFailure("upgrade[seed=1] step 1", failure)])
+    left = _undeclared(target, run, target.upgrade)
+    assert [r.failure.code for r in left] == ["rolling.stale-exception"]
+    assert left[0].failure.subject == "SecurityGroupAgentAPI"
+    assert "matched nothing in a complete upgrade run; delete it" in left[0].failure.message
+    run.stopped = "node agent-1 failed at step 1 (rolling.node-failed)"
+    assert _undeclared(target, run, target.upgrade) == []  # an incomplete run proves nothing

@@ -25,13 +25,16 @@ def setup(tmp_path_factory) -> dict[str, Path]:
     directory = tmp_path_factory.mktemp("upgrade")
     found = {version: _releases.wheel(directory, version) for version in _releases.RELEASES}
     found["config"] = _releases.config(directory)
+    found["unpinned"] = _releases.config(directory / "unpinned", pinning="none")
     found["cache"] = directory / "cache"
     return found
 
 
-def _upgrade(capsys, monkeypatch, setup, to: str, seed: int, *extra: str) -> tuple[int, str]:
+def _upgrade(
+    capsys, monkeypatch, setup, to: str, seed: int, *extra: str, config: str = "config"
+) -> tuple[int, str]:
     monkeypatch.setenv("OVO_COMPAT_CACHE_DIR", str(setup["cache"]))
-    argv = ["upgrade", "--config", str(setup["config"]), "--target", "sample"]
+    argv = ["upgrade", "--config", str(setup[config]), "--target", "sample"]
     argv += ["--from", str(setup["1.0.0"]), "--to", str(setup[to]), "--no-index"]
     status = cli.main([*argv, "--seed", str(seed), *extra])
     captured = capsys.readouterr()
@@ -40,7 +43,7 @@ def _upgrade(capsys, monkeypatch, setup, to: str, seed: int, *extra: str) -> tup
 
 
 def _seed(setup, first: str) -> int:
-    """The first seed whose plan upgrades a node of role ``first`` first."""
+    """The first seed whose plan upgrades a node of role ``first`` first (either config)."""
     config = load_target(setup["config"], "sample").upgrade
     return next(s for s in range(100) if draw_plan(config, s).order[0].startswith(first))
 
@@ -109,3 +112,39 @@ def test_a_node_crashing_mid_plan_is_reported_with_its_step(capsys, monkeypatch,
     assert "exited (code 3)" in out
     assert "upgrade: 1 of 4 states" in out
     assert f"stopped early: node {agent} failed at step 1 (rolling.node-failed)" in out
+
+
+def test_an_unpinned_new_server_is_rejected_by_old_agents(capsys, monkeypatch, setup) -> None:
+    # with the cap (pinning = "oldest", the other tests) the new server backports for the
+    # old agents; without it, its update_rule at 1.3 reaches agents that serve 1.2
+    seed = _seed(setup, "server")
+    status, out = _upgrade(capsys, monkeypatch, setup, "2.0.0", seed, config="unpinned")
+    assert status == 1, out
+    assert "F1 [rolling.call-rejected] SecurityGroupAgentAPI field update_rule" in out
+    problem = next(line for line in out.splitlines() if "problem:" in line)
+    caller = "server (ovo-sample-release 2.0.0, SecurityGroupAgentAPI 1.3, cap none) -> agent-"
+    assert f"step 1 (seed {seed}): {caller}" in problem
+    assert "(ovo-sample-release 1.0.0, SecurityGroupAgentAPI 1.2)" in problem
+    assert "UnsupportedVersion" in problem
+
+
+def test_a_hung_agent_and_an_unbackported_object_are_named(capsys, monkeypatch, setup) -> None:
+    # 2.0.3's agents never answer sync, and report rules at 1.2 to a server that reads 1.1
+    seed = _seed(setup, "agent")
+    status, out = _upgrade(capsys, monkeypatch, setup, "2.0.3", seed, "--call-timeout", "2")
+    assert status == 1, out
+    agent = _plan(out).split("step 1: upgrade ")[1].split(" ")[0]
+    titles = re.findall(r"^F\d+ (\[[^]]+\] \S+ field \S+):", out, re.M)
+    assert titles == [
+        "[rolling.unreadable-object] SampleReportAPI field report_rule",
+        "[rolling.timeout] SecurityGroupAgentAPI field sync",
+    ], out
+    problems = [line for line in out.splitlines() if "problem:" in line]
+    link = (
+        f"{agent} (ovo-sample-release 2.0.3, SampleReportAPI 1.1, cap 1.0) -> "
+        "server (ovo-sample-release 1.0.0, SampleReportAPI 1.0)"
+    )
+    assert f"step 1 (seed {seed}): {link}" in problems[0]
+    assert "IncompatibleObjectVersion" in problems[0]
+    assert f"-> {agent} (ovo-sample-release 2.0.3, SecurityGroupAgentAPI 1.3)" in problems[1]
+    assert "MessagingTimeout" in problems[1]
