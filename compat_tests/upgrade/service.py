@@ -161,6 +161,7 @@ class _Service:
         self.recorder = _Recorder()
         self.servers: list[Any] = []
         self.casts: dict[tuple[str | None, str | None], int] = {}
+        self.sent = 0  # messages this node sent (calls and casts)
 
     def host(self, hosted: list[Any]) -> None:
         """One RPC server per topic for the hosted APIs (as the project's service runs them)."""
@@ -299,6 +300,7 @@ class _Service:
         send = transport._send
 
         def counted(target: Any, *args: Any, **kwargs: Any) -> Any:
+            self.sent += 1
             if not kwargs.get("wait_for_reply"):
                 key = (target.server, target.topic)
                 self.casts[key] = self.casts.get(key, 0) + 1
@@ -311,6 +313,7 @@ class _Service:
         """None (answered and read), ``"refused"`` (by the cap), or the problem met."""
         from compat_tests.cross.old import watched_call
 
+        before = self.sent
         result = watched_call(api, client, method, kwargs)
         if result["ok"]:
             return None
@@ -323,8 +326,10 @@ class _Service:
             code = "rolling.unreadable-reply"
         elif result["remote"]:
             code = "rolling.unreadable-object" if unreadable else "rolling.call-rejected"
-        else:  # raised here: reading the reply (the client's own code) or before sending
-            code = "rolling.unreadable-reply" if unreadable else "rolling.client-error"
+        elif unreadable or self.sent > before:  # raised here, reading what came back
+            code = "rolling.unreadable-reply"
+        else:  # raised here before anything was sent
+            code = "rolling.client-error"
         first = result["message"].splitlines()[0] if result["message"] else ""
         return {"code": code, "raised": f"{kind}: {first}"[:_TEXT], "sent": _trim(result["args"])}
 

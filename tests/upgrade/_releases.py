@@ -21,7 +21,7 @@ RELEASES = {
     "2.0.0": ("1.2", "1.3", ()),
     "2.0.1": ("1.2", "1.3", ("echo-newest",)),
     "2.0.2": ("1.2", "1.3", ("crash-on-sync",)),
-    "2.0.3": ("1.2", "1.3", ("hang-on-sync", "no-backport")),
+    "2.0.3": ("1.2", "1.3", ("hang-on-sync", "no-backport", "bad-heartbeat")),
 }
 
 

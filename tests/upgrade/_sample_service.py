@@ -7,7 +7,8 @@ release's ``SecurityGroupAgentAPI`` version and its seeded bugs (`tests.upgrade.
   whatever version came in (an older server cannot read the reply);
 * ``crash-on-sync``: the agent's process exits when ``sync`` reaches it;
 * ``hang-on-sync``: the agent never answers ``sync``;
-* ``no-backport``: the agent's ``report_rule`` sends its newest rule whatever its cap.
+* ``no-backport``: the agent's ``report_rule`` sends its newest rule whatever its cap;
+* ``bad-heartbeat``: the agent's ``heartbeat`` raises before sending anything.
 
 Two APIs, one each way: the server calls the agents' ``SecurityGroupAgentAPI`` (history
 1.0-1.3 as ``tests/sample/rpc.py`` describes it), the agents call the server's
@@ -109,6 +110,8 @@ class ReportClient:
         return self.client.prepare(version="1.0").call(context, "report_state", host=host)
 
     def heartbeat(self, context, host: str):
+        if "bad-heartbeat" in BUGS:
+            raise ValueError(f"no heartbeat for {host!r}: seeded bug")
         self.client.prepare(version="1.0").cast(context, "heartbeat", host=host)
 
     def report_rule(self, context, rule: RULE):

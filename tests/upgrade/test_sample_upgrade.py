@@ -128,14 +128,18 @@ def test_an_unpinned_new_server_is_rejected_by_old_agents(capsys, monkeypatch, s
     assert "UnsupportedVersion" in problem
 
 
-def test_a_hung_agent_and_an_unbackported_object_are_named(capsys, monkeypatch, setup) -> None:
-    # 2.0.3's agents never answer sync, and report rules at 1.2 to a server that reads 1.1
+def test_a_hung_agent_an_unbackported_object_and_a_failing_client_are_named(
+    capsys, monkeypatch, setup
+) -> None:
+    # 2.0.3's agents never answer sync, report rules at 1.2 to a server that reads 1.1, and
+    # raise in heartbeat before sending
     seed = _seed(setup, "agent")
     status, out = _upgrade(capsys, monkeypatch, setup, "2.0.3", seed, "--call-timeout", "2")
     assert status == 1, out
     agent = _plan(out).split("step 1: upgrade ")[1].split(" ")[0]
     titles = re.findall(r"^F\d+ (\[[^]]+\] \S+ field \S+):", out, re.M)
     assert titles == [
+        "[rolling.client-error] SampleReportAPI field heartbeat",
         "[rolling.unreadable-object] SampleReportAPI field report_rule",
         "[rolling.timeout] SecurityGroupAgentAPI field sync",
     ], out
@@ -145,6 +149,8 @@ def test_a_hung_agent_and_an_unbackported_object_are_named(capsys, monkeypatch, 
         "server (ovo-sample-release 1.0.0, SampleReportAPI 1.0)"
     )
     assert f"step 1 (seed {seed}): {link}" in problems[0]
-    assert "IncompatibleObjectVersion" in problems[0]
-    assert f"-> {agent} (ovo-sample-release 2.0.3, SecurityGroupAgentAPI 1.3)" in problems[1]
-    assert "MessagingTimeout" in problems[1]
+    assert "ValueError: no heartbeat for" in problems[0]
+    assert f"step 1 (seed {seed}): {link}" in problems[1]
+    assert "IncompatibleObjectVersion" in problems[1]
+    assert f"-> {agent} (ovo-sample-release 2.0.3, SecurityGroupAgentAPI 1.3)" in problems[2]
+    assert "MessagingTimeout" in problems[2]
