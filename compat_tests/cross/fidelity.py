@@ -37,7 +37,7 @@ def recorded_release(target: Any, primary: str, version: str | None) -> Any:
 
 
 def check_fidelity(run: Any, schemas: dict[str, Any], spec: Any) -> None:
-    """Compare the rebuilt node of the recorded release with the real one (``run``: `_Run`)."""
+    """Compare the rebuilt node of the recorded release with the real one (``run``: a `Run`)."""
     from compat_tests.errors import OvoCompatError
     from compat_tests.rebuild import OldNode
 

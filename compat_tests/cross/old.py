@@ -243,10 +243,26 @@ def old_node(context: NodeContext) -> Role:
         found = each_example(objects(cls_of(name)), count)
         return [wire(obj.obj_to_primitive()) for obj in found]
 
-    def apis() -> list[Any]:
-        from compat_tests.rpc.api import load_apis
+    loaded: dict[str, Any] = {}
 
-        return load_apis(target) if target.rpc else []
+    def apis() -> list[Any]:
+        """The release's RPC API descriptions that load; the others in ``rpc_problems``."""
+        if not loaded:
+            import dataclasses
+
+            from compat_tests.rpc.api import load_apis
+
+            loaded["apis"], loaded["problems"] = [], {}
+            for ref in target.rpc:  # one by one: an old release may lack what one imports
+                try:
+                    loaded["apis"] += load_apis(dataclasses.replace(target, rpc=(ref,)))
+                except Exception as exc:
+                    loaded["problems"][ref] = f"{type(exc).__name__}: {exc}"
+        return loaded["apis"]
+
+    def rpc_problems() -> dict[str, str]:
+        apis()
+        return dict(loaded["problems"])
 
     def rpc_schemas() -> dict[str, Any]:
         from compat_tests.rpc.schema import describe_api
@@ -274,6 +290,13 @@ def old_node(context: NodeContext) -> Role:
             served.update((api.name, topic) for api in group)
         return served
 
+    def client_transport(description: Any) -> Any:
+        """The peer's transport for one API's client: routed to its servers, casts answered."""
+        from compat_tests.rpc.transport import scoped
+
+        base = peer_transport()
+        return scoped(base, base.scope, CALL_TIMEOUT, description.topic)
+
     def described(api: str) -> Any:
         found = {a.name: a for a in apis()}
         if api not in found:
@@ -284,7 +307,8 @@ def old_node(context: NodeContext) -> Role:
         from compat_tests.rpc.api import client_methods
 
         description = described(api)
-        return list(client_methods(description, description.client(peer_transport(), None)))
+        client = description.client(client_transport(description), None)
+        return list(client_methods(description, client))
 
     def client_calls(api: str, method: str, count: int) -> list[dict[str, Any]]:
         from compat_tests.rpc.api import argument_strategy
@@ -292,7 +316,7 @@ def old_node(context: NodeContext) -> Role:
 
         description = described(api)
         # The release's own client at its own newest version: no cap.
-        client = pinned_client(description, peer_transport(), None, CALL_TIMEOUT)
+        client = pinned_client(description, client_transport(description), None, CALL_TIMEOUT)
         found = each_example(argument_strategy(description, client, method), count)
         return [watched_call(description, client, method, kwargs) for kwargs in found]
 
@@ -324,6 +348,7 @@ def old_node(context: NodeContext) -> Role:
             "rpc_schemas": rpc_schemas,
             "serve_rpc": serve_rpc,
             "client_methods": methods_of,
+            "rpc_problems": rpc_problems,
             "client_calls": client_calls,
         },
         info={

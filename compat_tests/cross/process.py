@@ -134,7 +134,14 @@ def private_exchange(prefix: str = "ovo-compat") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
-def rpc_transport(url: str, exchange: str, conf: Any = None) -> Any:
+def rpc_transport(
+    url: str,
+    exchange: str,
+    conf: Any = None,
+    *,
+    cast_timeout: float | None = None,
+    route: str | None = None,
+) -> Any:
     """An oslo.messaging RPC transport on ``url`` private to ``exchange``.
 
     Its ``control_exchange`` is ``exchange`` and every topic is prefixed with it
@@ -142,7 +149,9 @@ def rpc_transport(url: str, exchange: str, conf: Any = None) -> Any:
     alone), so clients and servers built with the same ``exchange`` meet, and nothing
     else on the broker sees their messages.  Both sides of a run use it (the node through
     `NodeContext.transport`).  ``conf``: an ``oslo_config.cfg.ConfigOpts`` to use
-    (default: a new private one).
+    (default: a new private one).  ``cast_timeout``: casts wait for the server's answer
+    (bounded by it), so a cast the server rejects is seen; ``route``: every message goes to
+    that topic, where the servers of one API listen (`ScopedTransport`).
     """
     import oslo_messaging
     from oslo_config import cfg
@@ -155,7 +164,7 @@ def rpc_transport(url: str, exchange: str, conf: Any = None) -> Any:
         conf([], project="ovo-compat")
     conffixture.ConfFixture(conf)  # registers oslo.messaging's options on conf
     conf.set_override("control_exchange", exchange)
-    return scoped(oslo_messaging.get_rpc_transport(conf, url=url), exchange)
+    return scoped(oslo_messaging.get_rpc_transport(conf, url=url), exchange, cast_timeout, route)
 
 
 class Node:

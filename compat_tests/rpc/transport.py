@@ -124,27 +124,54 @@ class ScopedTransport(oslo_messaging.transport.RPCTransport):
     so two runs (or the two sides of one) serving the same topic on one broker would share
     a queue.  Clients and servers built on transports of the same scope meet; others never
     see their messages.  The project's code keeps its own topic names.
+
+    With ``cast_timeout`` (seconds), a cast waits for the server's answer like a call, so a
+    server that rejects a cast is seen by the caller (on a real broker a rejected cast is
+    only logged by the server) and a server that never answers is a timeout.  With
+    ``route``, every message is sent to that topic (fanout and server kept): the servers of
+    one API listen on its topic, while a client may compute per-message topics (Neutron's
+    resource pushes go to ``neutron-vo-<Resource>-<version>``).
     """
 
-    def __init__(self, driver: Any, scope: str) -> None:
+    def __init__(
+        self,
+        driver: Any,
+        scope: str,
+        cast_timeout: float | None = None,
+        route: str | None = None,
+    ) -> None:
         super().__init__(driver)
         self.scope = scope
+        self.cast_timeout = cast_timeout
+        self.route = route
 
     def _scoped(self, target: oslo_messaging.Target) -> oslo_messaging.Target:
-        return target(topic=f"{self.scope}.{target.topic}") if target.topic else target
+        topic = self.route or target.topic
+        return target(topic=f"{self.scope}.{topic}") if topic else target
 
-    def _send(self, target, *args, **kwargs):  # type: ignore[no-untyped-def]
-        """Send to the scoped topic."""
-        return super()._send(self._scoped(target), *args, **kwargs)
+    def _send(self, target, ctxt, message, wait_for_reply=None, timeout=None, **kwargs):  # type: ignore[no-untyped-def]
+        """Send to the scoped topic (a cast waits for its answer with ``cast_timeout``)."""
+        if self.cast_timeout is not None and not wait_for_reply:
+            wait_for_reply, timeout = True, timeout or self.cast_timeout
+        return super()._send(
+            self._scoped(target),
+            ctxt,
+            message,
+            wait_for_reply=wait_for_reply,
+            timeout=timeout,
+            **kwargs,
+        )
 
     def _listen(self, target, *args, **kwargs):  # type: ignore[no-untyped-def]
-        """Listen on the scoped topic."""
-        return super()._listen(self._scoped(target), *args, **kwargs)
+        """Listen on the scoped topic (servers are never routed)."""
+        return super()._listen(target(topic=f"{self.scope}.{target.topic}"), *args, **kwargs)
 
 
-def scoped(transport: Any, scope: str) -> ScopedTransport:
-    """``transport``'s driver behind a `ScopedTransport` of ``scope``."""
-    return ScopedTransport(transport._driver, scope)
+def scoped(
+    transport: Any, scope: str, cast_timeout: float | None = None, route: str | None = None
+) -> ScopedTransport:
+    """``transport``'s driver behind a `ScopedTransport` (see there for the options)."""
+    return ScopedTransport(transport._driver, scope, cast_timeout, route)
 
 
 def wire(value: Any) -> Any:

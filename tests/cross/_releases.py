@@ -117,18 +117,20 @@ def release_wheel(
     sync_param: str = "host",
     drop_fields: dict[str, str] | None = None,
     custom: str | None = None,
+    rpc: str | None = None,
 ) -> Path:
     """The wheel of sample release 1.0.0, with seeded bugs.
 
     ``sync_param``: the name the release's real ``sync`` endpoint takes (the snapshots say
     ``host``); ``drop_fields``: ``{class: field}`` the release's real class lacks although
-    its snapshot has it; ``custom``: source of the release's ``custom`` module.
+    its snapshot has it; ``custom``: source of the release's ``custom`` module; ``rpc``: the
+    source of its ``rpc`` module instead of the API description.
     """
     histories = SnapshotStore(ROOT / "snapshots" / "sample")
     schemas = {name: copy.deepcopy(histories[name][v]) for name, v in sorted(OLD.items())}
     for name, field in (drop_fields or {}).items():
         del schemas[name]["fields"][field]
-    modules = {"rpc": _RPC.replace("SYNC_PARAM", sync_param)}
+    modules = {"rpc": rpc if rpc is not None else _RPC.replace("SYNC_PARAM", sync_param)}
     if custom is not None:
         modules["custom"] = custom
     directory.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ the failure code and that the message names the object or method, field and vers
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,9 @@ def _codes(result) -> dict[str, list[str]]:
     return found
 
 
-def test_a_faithful_release_passes_with_every_check_counted(config, faithful, capsys) -> None:
+def test_a_faithful_release_passes_with_every_check_counted(
+    config, faithful, capsys, tmp_path
+) -> None:
     status = cli.main(
         [
             "run",
@@ -66,6 +69,8 @@ def test_a_faithful_release_passes_with_every_check_counted(config, faithful, ca
             "--no-index",
             "--examples",
             "3",
+            "--report",
+            str(tmp_path / "report"),
         ]
     )
     out = capsys.readouterr().out
@@ -75,6 +80,10 @@ def test_a_faithful_release_passes_with_every_check_counted(config, faithful, ca
     assert "5 classes (15 objects sent, " in line
     assert " 0 model gaps; 0 failures" in line
     assert "calls to its servers" in line and "0 calls to its servers" not in line
+    document = json.loads((tmp_path / "report" / "cross-findings.json").read_text())
+    assert document["ok"] is True and document["findings"] == []
+    assert document["run"]["against"] == str(faithful)
+    assert document["run"]["counts"]["sent"] == 15
 
 
 def test_current_code_that_leaves_a_child_too_new(config, faithful, monkeypatch) -> None:
@@ -152,3 +161,16 @@ def test_current_server_rejecting_and_answering_the_real_old_client(
     [unreadable] = codes["cross.reply-unreadable"]
     assert "SecurityGroupAgentAPI 1.1->1.3 field 'update_rule'" in unreadable
     assert "SecurityGroupRule" in unreadable and "1.2" in unreadable
+
+
+def test_rpc_descriptions_the_release_cannot_load_are_named(config, tmp_path) -> None:
+    broken = "import ovo_sample_release.no_such_module\n"
+    wheel = _releases.release_wheel(tmp_path, rpc=broken)
+    result = _releases.run(config, wheel, examples=1)
+    assert [r.failure.code for r in result.failures if r.failure.code != "cross.model-gap"] == []
+    assert any(
+        "ovo_sample_release.rpc:RELEASE_RPC: its description does not load" in note
+        and "no_such_module" in note
+        for note in result.notes
+    ), result.notes
+    assert result.counts["sent"] == 5

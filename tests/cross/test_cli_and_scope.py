@@ -94,3 +94,29 @@ def test_a_missing_interpreter_is_a_clear_start_failure(tmp_path) -> None:
 
     with pytest.raises(NodeStartError, match=r"no interpreter at .*nope"):
         start_node("probe", python=tmp_path / "nope", label="old node x")
+
+
+class _Rejecting:
+    def notify(self, ctxt, value):
+        raise TypeError(f"seeded: notify() cannot take {value!r}")
+
+
+def test_a_rejected_cast_is_seen_with_cast_timeout() -> None:
+    import pytest
+
+    base = rpc_transport("fake:/", "base")
+    waiting, plain = scoped(base, "casts", cast_timeout=10), scoped(base, "casts")
+    server = oslo_messaging.get_rpc_server(
+        waiting, oslo_messaging.Target(topic="t", server="s"), [_Rejecting()], executor="threading"
+    )
+    server.start()
+    try:
+        target = oslo_messaging.Target(topic="t")
+        with pytest.raises(TypeError, match="seeded: notify"):
+            oslo_messaging.get_rpc_client(waiting, target).cast({}, "notify", value=1)
+        # Without cast_timeout a cast is fire-and-forget: the rejection stays on the server.
+        assert oslo_messaging.get_rpc_client(plain, target).cast({}, "notify", value=2) is None
+    finally:
+        server.stop()
+        server.wait()
+        base.cleanup()
