@@ -1,4 +1,4 @@
-"""The ``ovo-compat`` command: ``snapshot``, ``check`` and ``run``.
+"""The ``ovo-compat`` command: ``snapshot``, ``check``, ``db``, ``upgrade`` and ``run``.
 
 Exit status: 0 when everything is fine, 1 when a check fails (or a recorded
 version would be rewritten), 2 on bad input (configuration, snapshot files,
@@ -149,6 +149,49 @@ def _parser() -> argparse.ArgumentParser:
     db = command("db", _db, "run the database checks (expand/contract, rows, data migrations)")
     db.add_argument("--url", action="append", help="server URL to check on (repeatable)")
     db.add_argument("--format", choices=("text", "json"), default="text")
+    upgrade = command(
+        "upgrade",
+        _upgrade,
+        "rolling upgrade: a server and agents as processes on RabbitMQ, upgraded one by one "
+        "in a seeded order, with generated RPC traffic in every mixed state",
+    )
+    upgrade.add_argument(
+        "--from",
+        dest="from_spec",
+        required=True,
+        metavar="SPEC",
+        help="the release every node starts on (as for snapshot --release), e.g. "
+        "'neutron==27.0.4 neutron-lib==3.21.1 pyroute2==0.7.12'",
+    )
+    upgrade.add_argument(
+        "--to",
+        dest="to_spec",
+        metavar="SPEC",
+        help="the release nodes are upgraded to (default: this environment's code)",
+    )
+    upgrade.add_argument("--seed", type=int, help="replay the plan (and traffic) of this seed")
+    upgrade.add_argument(
+        "--steps-examples",
+        type=int,
+        default=3,
+        metavar="K",
+        help="generated calls per client method, link and state (default 3)",
+    )
+    upgrade.add_argument(
+        "--url", help="transport URL (default $OVO_COMPAT_RABBIT_URL or local RabbitMQ)"
+    )
+    upgrade.add_argument(
+        "--call-timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds one generated call may take (default 10)",
+    )
+    upgrade.add_argument("--report", metavar="DIR", help="write DIR/findings.json")
+    upgrade.add_argument("--no-index", action="store_true", help="as for snapshot --release")
+    upgrade.add_argument(
+        "--find-links", action="append", default=[], metavar="DIR", help="as for snapshot --release"
+    )
     run = command("run", _run, "run the compatibility test suite with pytest")
     run.add_argument(
         "--report",
@@ -319,6 +362,39 @@ def _db(args: argparse.Namespace, out: TextIO) -> int:
     from compat_tests.db.report import run_db
 
     return run_db(_target(args), args.url, args.format, out)
+
+
+def _upgrade(args: argparse.Namespace, out: TextIO) -> int:
+    from compat_tests.upgrade.command import upgrade
+
+    target = _target(args)
+    replay = ["ovo-compat", "upgrade", "--target", target.name, "--from", args.from_spec]
+    if args.config:
+        replay[2:2] = ["--config", args.config]
+    if args.to_spec:
+        replay += ["--to", args.to_spec]
+    if args.no_index:
+        replay.append("--no-index")
+    for link in args.find_links:
+        replay += ["--find-links", link]
+    if args.steps_examples != 3:
+        replay += ["--steps-examples", str(args.steps_examples)]
+    if args.call_timeout != 10.0:
+        replay += ["--call-timeout", str(args.call_timeout)]
+    return upgrade(
+        target,
+        args.from_spec,
+        to_spec=args.to_spec,
+        seed=args.seed,
+        examples=args.steps_examples,
+        url=args.url,
+        index=not args.no_index,
+        find_links=args.find_links,
+        report=Path(args.report) if args.report else None,
+        replay=replay,
+        call_timeout=args.call_timeout,
+        out=out,
+    )
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:

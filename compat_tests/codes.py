@@ -216,6 +216,30 @@ _R(
     "cross-fidelity",
     "fix ovo-compat's model of the release (its snapshots, release file or a declaration)",
 )
+# The rolling upgrade (``ovo-compat upgrade``; compat_tests/upgrade, docs/upgrade.rst).
+_R(
+    "rolling.call-rejected",
+    "rolling-upgrade",
+    "keep serving what the older peer sends; cap the client at the oldest host's version",
+)
+_R(
+    "rolling.unreadable-reply",
+    "rolling-upgrade",
+    "backport replies to the caller's versions (the server's serializer, pinned)",
+)
+_R(
+    "rolling.unreadable-object",
+    "rolling-upgrade",
+    "send objects at the receiving node's versions (manifest or object_backport_versions)",
+)
+_R("rolling.timeout", "rolling-upgrade", "every call between running nodes must be answered")
+_R("rolling.client-error", "rolling-upgrade", "the caller's client raised before sending")
+_R("rolling.stale-exception", "rolling-upgrade", "delete the declaration that no longer matches")
+_R(
+    "rolling.node-failed",
+    "rolling-upgrade",
+    "a node crashed, hung or failed to start: read its stderr tail and fix the release",
+)
 # The database stage (``ovo-compat db``; compat_tests/db, docs/db.rst).
 _R("db.expand.drop", "db-phase", "drop in contract, after the code stopped using it")
 _R("db.expand.rename", "db-phase", "add the new name, copy with a data migration, drop later")

@@ -64,6 +64,7 @@ _TARGET_KEYS = {
     "exceptions": "array of tables: known incompatibilities, each with a reason",
     "transforms": "array of tables: fields whose backport deliberately changes the value",
     "db": "table: the database stage (alembic history, models, data migrations; docs/db.rst)",
+    "upgrade": "table: the services of a rolling upgrade (roles, server_first; docs/upgrade.rst)",
 }
 _EXCEPTION_KEYS = {"object", "code", "versions", "field", "reason"}
 _TRANSFORM_KEYS = {"object", "field", "versions", "reason"}
@@ -107,6 +108,7 @@ class Target:
     exceptions: tuple[DeclaredException, ...] = ()
     transforms: tuple[Transform, ...] = ()
     db: Any = None  # compat_tests.db.config.DbConfig
+    upgrade: Any = None  # compat_tests.upgrade.config.UpgradeConfig
 
     @property
     def root(self) -> Path:
@@ -231,6 +233,7 @@ def _parse_target(path: Path, name: str, raw: Any) -> Target:
             where, "transforms", raw.get("transforms", []), _TRANSFORM_KEYS, Transform
         ),
         db=_db_table(where, path.parent, raw.get("db")),
+        upgrade=_upgrade_table(where, raw.get("upgrade")),
     )
 
 
@@ -241,6 +244,15 @@ def _db_table(where: str, root: Path, raw: Any) -> Any:
     from compat_tests.db.config import parse_db
 
     return parse_db(where, root, raw)
+
+
+def _upgrade_table(where: str, raw: Any) -> Any:
+    # ``ovo-compat upgrade`` parses its own table (compat_tests.upgrade.config).
+    if raw is None:
+        return None
+    from compat_tests.upgrade.config import parse_upgrade
+
+    return parse_upgrade(where, raw)
 
 
 def _string_list(

@@ -45,6 +45,12 @@ class RpcApi:
     API's current version.  ``arguments`` maps a client method name to
     ``{parameter: strategy}`` overrides.
 
+    ``topics()`` lists the topics a host serves the API on when they are not just
+    ``topic`` (Neutron's agents consume pushes on one topic per resource type and version);
+    ``peer(info)`` returns a context manager the caller's code runs in while it calls one
+    host, given that host's node info (``ovo-compat upgrade``: ``objects``, the host's
+    object versions), for a client that picks what to send from what its peers reported.
+
     ``server_serializer(cap)`` builds the serializer the project's RPC server uses in
     a deployment pinned at ``cap`` (cinder and nova pin it so replies are backported);
     None: the same serializer as the clients.  ``refuses`` lists the exceptions a
@@ -66,6 +72,8 @@ class RpcApi:
     timeout: float = 5.0
     server_serializer: Callable[[str | None], Any] | None = None
     refuses: tuple[type[BaseException], ...] = (oslo_messaging.RPCVersionCapError,)
+    topics: Callable[[], Sequence[str]] | None = None
+    peer: Callable[[Mapping[str, Any]], Any] | None = None
 
     def object_base(self, registry: Any = None) -> type | None:
         """The class objects of this API derive from: ``obj_base``, the serializer's, or None.

@@ -349,12 +349,16 @@ def _server_annotations(api: RpcApi) -> dict[str, tuple[dict[str, Any], Any]]:
     return found
 
 
-def _each_example(strategy: Any, count: int, work: Callable[[Any], None]) -> None:
+def _each_example(
+    strategy: Any, count: int, work: Callable[[Any], None], *, seed: int | None = None
+) -> None:
+    """Call ``work`` on ``count`` examples: derandomized, or drawn from ``seed`` (replayable)."""
     from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as fixed_seed
 
     @settings(
         max_examples=count,
-        derandomize=True,
+        derandomize=seed is None,
         database=None,
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
@@ -364,4 +368,4 @@ def _each_example(strategy: Any, count: int, work: Callable[[Any], None]) -> Non
     def run(value: Any) -> None:
         work(value)
 
-    run()
+    (run if seed is None else fixed_seed(seed)(run))()

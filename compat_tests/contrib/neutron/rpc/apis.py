@@ -24,7 +24,7 @@ from neutron_lib.agent import topics
 from compat_tests.contrib.neutron.environment import context
 from compat_tests.contrib.neutron.rpc import clients
 from compat_tests.contrib.neutron.rpc import strategies as args
-from compat_tests.contrib.neutron.rpc.stubs import HOST
+from compat_tests.contrib.neutron.rpc.stubs import HOST, push_topics, pushing_to
 from compat_tests.rpc import RpcApi
 
 __all__ = [
@@ -77,6 +77,10 @@ RESOURCES_PUSH = RpcApi(
     arguments={
         "push": {"resource_list": args.push_lists, "event_type": st.sampled_from(events.VALID)}
     },
+    # agents consume on one topic per resource type and version; the server pushes at the
+    # versions its agents reported (ovo-compat upgrade: the agent node's class versions)
+    topics=push_topics,
+    peer=pushing_to,
     **_COMMON,
 )
 """The server pushes versioned objects to agents."""

@@ -8,6 +8,9 @@ resource type.
 
 from __future__ import annotations
 
+import contextlib
+import zlib
+from collections.abc import Iterator, Mapping
 from typing import Any
 from unittest import mock
 
@@ -28,7 +31,16 @@ from neutron_lib.plugins import directory
 
 from compat_tests.contrib.neutron.environment import import_all_objects
 
-__all__ = ["HOST", "MAC", "PULLABLE", "PUSHED", "SecurityGroupAgent", "StubPlugins"]
+__all__ = [
+    "HOST",
+    "MAC",
+    "PULLABLE",
+    "PUSHED",
+    "SecurityGroupAgent",
+    "StubPlugins",
+    "push_topics",
+    "pushing_to",
+]
 
 HOST = "ovo-compat-host"
 MAC = _MAC = "fa:16:3e:00:00:01"
@@ -209,11 +221,66 @@ def _port(port_id: str, **overrides: Any) -> dict:
 
 
 def _produce(resource_type: str, resource_id: str, **kwargs: Any) -> NeutronObject | None:
-    return _PULLABLE.get((resource_type, resource_id))
+    found = _PULLABLE.get((resource_type, resource_id))
+    return found if found is not None else _stocked(resource_type, resource_id)
+
+
+def _stocked(resource_type: str, resource_id: str) -> NeutronObject | None:
+    """The resource a server in another process holds for a pulled id (``ovo-compat upgrade``).
+
+    The agent that generated the pull lives in another process, so its generated object is
+    not in `PULLABLE` here: the server then holds one of its own classes, drawn from the id
+    (the same object for the same id), as a real server holds the row the agent asks for.
+    """
+    from compat_tests.rpc.record import _each_example
+    from strategies import objects
+
+    cls = resources.get_resource_cls(resource_type)
+    if cls is None or "id" not in cls.fields:
+        return None
+    drawn: list[NeutronObject] = []
+    seed = zlib.crc32(f"{resource_type}/{resource_id}".encode())
+    _each_example(objects(cls, max_depth=1), 1, drawn.append, seed=seed)
+    if not drawn:
+        return None
+    obj = drawn[0]
+    obj.id = resource_id
+    _PULLABLE[(resource_type, resource_id)] = obj
+    return obj
 
 
 def _consume(context: Any, resource_type: str, resource_list: list, event_type: str) -> None:
     PUSHED.append((resource_type, resource_list, event_type))
+
+
+def push_topics() -> list[str]:
+    """The topics an agent consumes pushes on: one per resource type, at its own version."""
+    from neutron.api.rpc.handlers import resources_rpc
+
+    return [
+        resources_rpc.resource_type_versioned_topic(resource_type)
+        for resource_type in sorted(resources.LOCAL_RESOURCE_VERSIONS)
+    ]
+
+
+@contextlib.contextmanager
+def pushing_to(info: Mapping[str, Any]) -> Iterator[None]:
+    """The server's resource versions while it pushes to one agent: its own and the agent's.
+
+    A real server learns the versions each agent consumes from the agents' state reports
+    (``version_manager``); here the agent's node info (``objects``: its class versions) says
+    them, so ``push()`` sends at the server's version and at the agent's.
+    """
+
+    def versions(resource_type: str) -> set[str]:
+        found = {resources.get_resource_cls(resource_type).VERSION}
+        theirs = info.get("objects", {}).get(resource_type)
+        return found | ({theirs} if theirs else set())
+
+    with fixtures.MonkeyPatch(
+        "neutron.api.rpc.callbacks.version_manager.get_resource_versions", versions
+    ):
+        yield
 
 
 class StubPlugins(fixtures.Fixture):
