@@ -110,14 +110,14 @@ def check_release_graph(subject: Any, obj: Any, nodes: list[tuple[Any, Any]]) ->
         with subject.crashes("release", (version, version), f"sending to {release.name}"):
             sent = obj.obj_to_primitive(target_version=version, version_manifest=manifest)
             bare = obj.obj_to_primitive(target_version=version)
+        shipped = f"{release.name} ships {subject.name} {version} like the current code"
         refused = _refusal(subject, old_cls, sent)
         if refused is not None:
             raise subject.failure(
                 "release.unreadable",
                 (version, version),
-                f"{release.name} ships {subject.name} {version} like the current code, but "
-                f"its node cannot read what the current code sends it with its manifest "
-                f"{manifest}: {refused}; a child changed under an unchanged "
+                f"{shipped}, but its node cannot read what the current code sends it with its "
+                f"manifest {manifest}: {refused}; a child changed under an unchanged "
                 f"{subject.name} VERSION: bump it and map the child in obj_relationships",
                 details=details,
             )
@@ -127,12 +127,11 @@ def check_release_graph(subject: Any, obj: Any, nodes: list[tuple[Any, Any]]) ->
             raise subject.failure(
                 "release.needs-backport",
                 (version, version),
-                f"{release.name} ships {subject.name} {version} like the current code; its "
-                f"node reads what the current code sends it with its manifest, but not what "
-                f"it sends without one ({refused}): it needs an indirection backport "
-                f"(object_backport_versions). Bump {subject.name}'s VERSION when a child "
-                "changes, or declare this code if the project's old nodes always have an "
-                "indirection API",
+                f"{shipped}; its node reads what the current code sends it with its manifest, "
+                f"but not what it sends without one ({refused}): it needs an indirection "
+                f"backport (object_backport_versions). Bump {subject.name}'s VERSION when a "
+                "child changes, or declare this code if the project's old nodes always have "
+                "an indirection API",
                 details=details,
             )
 
