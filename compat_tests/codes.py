@@ -153,6 +153,17 @@ _R("upgrade.rebackport", "upgrade", "a read-then-backported object must equal wh
 _R("upgrade.access", "upgrade", "default fields old nodes never send, or raise NotImplementedError")
 _R("release.unreadable", "release", "bump the parent's VERSION when a child changes")
 _R("release.lost-value", "release", "bump the parent's VERSION when a child changes")
+_R(
+    "release.crash",
+    "release",
+    "the project's code raised while sending to the release's node: fix it or declare it",
+)
+_R(
+    "release.needs-backport",
+    "release",
+    "bump the parent's VERSION when a child changes, or declare it if old nodes have an "
+    "indirection API",
+)
 # The RPC snapshot check (``ovo-compat check``; ``test_rpc_snapshot``).
 _R("rpc.snapshot-missing", "rpc-snapshot", "run `ovo-compat snapshot` and commit the file")
 _R("rpc.version-regressed", "rpc-snapshot", "RPC versions only go up")

@@ -11,6 +11,9 @@ A project describes each thing to test as a *target*::
     [tool.ovo-compat.targets.myservice.support]
     default = "1.0"
     Port = "1.8"
+    # optional: every class and RPC API at least at its version in this recorded
+    # release (<snapshots>/releases/myservice-25.2.3.json); a NAME entry still wins
+    release = "myservice 25.2.3"
 
 This module only parses and validates; importing the named modules is the
 discovery stage's job (`compat_tests.discover`).
@@ -22,6 +25,7 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +57,8 @@ _TARGET_KEYS = {
     "registry": "'module:Class' of the registry whose classes are tested (optional)",
     "snapshots": "directory of the recorded schemas, relative to the config file",
     "strategies": "modules that register custom field strategies (list of strings)",
-    "support": "table: oldest supported version per class or RPC API, and 'default'",
+    "support": "table: oldest supported version per class or RPC API, 'default', and "
+    "'release' (the oldest supported recorded release, e.g. \"nova 33.0.2\")",
     "context": "'module:callable' returning the request context objects are built with",
     "fixtures": "list of 'module:callable' returning fixtures.Fixture set up around the run",
     "rpc": "list of 'module:attribute' naming compat_tests.RpcApi descriptions",
@@ -100,6 +105,7 @@ class Target:
     registry: str | None = None
     strategies: tuple[str, ...] = ()
     support: Mapping[str, str] = field(default_factory=dict)
+    support_release: str | None = None
     context: str | None = None
     fixtures: tuple[str, ...] = ()
     rpc: tuple[str, ...] = ()
@@ -116,8 +122,34 @@ class Target:
         return self.config_path.parent
 
     def oldest_supported(self, name: str) -> str:
-        """Oldest version of class or RPC API ``name`` that is still supported."""
-        return self.support.get(name, self.support.get("default", "1.0"))
+        """Oldest version of class or RPC API ``name`` that is still supported.
+
+        The ``[support]`` entry for ``name``, else its version in the ``support.release``
+        manifest, else ``default``, else ``1.0``.
+        """
+        if name in self.support:
+            return self.support[name]
+        shipped = self._release_versions.get(name)
+        return shipped if shipped is not None else self.support.get("default", "1.0")
+
+    def support_source(self, name: str) -> str:
+        """Which ``[support]`` setting gives ``name``'s oldest supported version, for messages."""
+        if name in self.support:
+            return name
+        if name in self._release_versions:
+            return f"release = {self.support_release!r}"
+        return "default"
+
+    @cached_property
+    def _release_versions(self) -> Mapping[str, str]:
+        if self.support_release is None:
+            return {}
+        from compat_tests.releases import ReleaseStore
+
+        return ReleaseStore(self.snapshots).versions_of(
+            self.support_release,
+            f"{self.config_path}: [tool.ovo-compat.targets.{self.name}.support]",
+        )
 
     def is_transformed(self, object_name: str, field_name: str, from_v: str, to_v: str) -> bool:
         """Tell whether the backport of this field is a declared deliberate transformation."""
@@ -217,6 +249,7 @@ def _parse_target(path: Path, name: str, raw: Any) -> Target:
             where, "strategies", raw.get("strategies", []), _DOTTED_RE, "a module name"
         ),
         support=_support(where, raw.get("support", {})),
+        support_release=_support_release(where, raw.get("support", {})),
         context=_optional_ref(where, "context", raw.get("context")),
         fixtures=_string_list(
             where, "fixtures", raw.get("fixtures", []), _REF_RE, "'module:callable'"
@@ -277,10 +310,23 @@ def _optional_ref(where: str, key: str, value: Any) -> str | None:
 def _support(where: str, value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: 'support' must be a table of NAME = \"X.Y\"")
-    for key, version in value.items():
+    versions = {k: v for k, v in value.items() if k != "release"}
+    for key, version in versions.items():
         if not is_version(version):
             raise ConfigError(f'{where}.support: {key} = {version!r} is not a version like "1.8"')
-    return dict(value)
+    return versions
+
+
+def _support_release(where: str, value: Any) -> str | None:
+    release = value.get("release") if isinstance(value, dict) else None
+    if release is None:
+        return None
+    if not isinstance(release, str) or len(release.split()) != 2:
+        raise ConfigError(
+            f"{where}.support: release = {release!r} must name a recorded release as "
+            '"DISTRIBUTION VERSION", e.g. "nova 33.0.2" (ovo-compat snapshot --release)'
+        )
+    return release
 
 
 def array_of_tables(

@@ -9,9 +9,17 @@ the current version but ships other versions of anything reachable from it (chil
 elements, ``subclasses=True`` subclasses), with that release's rebuilt node:
 
 ``release.unreadable``
-    what the current code sends at that version (no manifest: OVO skips
-    ``obj_make_compatible`` at the object's own version), or what it sends with the
-    release's manifest, is refused by the release's node (a too-new child).
+    what the current code sends with the release's manifest (what
+    ``object_backport_versions`` sends the release's node) is refused by that node.
+``release.needs-backport``
+    what the current code sends at that version without a manifest (OVO skips
+    ``obj_make_compatible`` at the object's own version, so a too-new child stays too
+    new) is refused by the release's node, while the same object sent with its manifest
+    is read.  A node with an indirection API (Nova's conductor) recovers through
+    ``object_backport_versions``; a project that relies on that declares the code, any
+    other must bump the parent.
+``release.crash``
+    the project's code raised while the object was made ready for that release.
 ``release.lost-value``
     with the release's manifest (keyed by the *declared* class, as
     ``obj_tree_get_versions`` builds it) a child is relabelled older than the release
@@ -21,7 +29,7 @@ elements, ``subclasses=True`` subclasses), with that release's rebuilt node:
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from compat_tests.versions import parse
@@ -66,8 +74,13 @@ def graph_releases(
     classes: Mapping[str, type],
     histories: Mapping[str, Mapping[str, Any]],
     releases: list[Any],
+    oldest_supported: Callable[[str], str] | None = None,
 ) -> list[Any]:
-    """Recorded releases shipping ``name`` at its current version with another graph under it."""
+    """Recorded releases shipping ``name`` at its current version with another graph under it.
+
+    With ``oldest_supported`` (the target's), a release that holds anything reachable from
+    ``name`` below its support window is left out: no node of it may join the upgrade.
+    """
     version = str(classes[name].VERSION)
     now = {n: str(c.VERSION) for n, c in classes.items()}
     mine = reachable(name, now, histories, classes)
@@ -78,6 +91,10 @@ def graph_releases(
         if not all(n in histories and v in histories[n] for n, v in release.objects.items()):
             continue  # not fully recorded: no node can be rebuilt from it
         theirs = reachable(name, release.objects, histories, classes)
+        if oldest_supported is not None and any(
+            parse(v) < parse(oldest_supported(n)) for n, v in theirs.items()
+        ):
+            continue  # below the support window
         if any(theirs.get(n) != v for n, v in mine.items() if n in theirs):
             result.append(release)
     return result
@@ -89,25 +106,43 @@ def check_release_graph(subject: Any, obj: Any, nodes: list[tuple[Any, Any]]) ->
     for release, node in nodes:
         old_cls = node.cls(subject.name)
         manifest = node.tree_versions(subject.name)
-        for label, kwargs in (
-            ("without a manifest", {}),
-            (f"with its manifest {manifest}", {"version_manifest": manifest}),
-        ):
-            sent = obj.obj_to_primitive(target_version=version, **kwargs)
-            try:
-                old_cls.obj_from_primitive(copy.deepcopy(sent), context=subject.context)
-            except Exception as exc:
-                raise subject.failure(
-                    "release.unreadable",
-                    (version, version),
-                    f"{release.name} ships {subject.name} {version} like the current code, but "
-                    f"its node cannot read what the current code sends it {label}: "
-                    f"{type(exc).__name__}: {exc}; a child changed under an unchanged "
-                    f"{subject.name} VERSION: bump it and map the child in obj_relationships",
-                    details={"release": release.name, "manifest": manifest},
-                ) from exc
-            if kwargs:
-                _check_children(subject, release, sent, obj.obj_to_primitive(), manifest)
+        details = {"release": release.name, "manifest": manifest}
+        with subject.crashes("release", (version, version), f"sending to {release.name}"):
+            sent = obj.obj_to_primitive(target_version=version, version_manifest=manifest)
+            bare = obj.obj_to_primitive(target_version=version)
+        shipped = f"{release.name} ships {subject.name} {version} like the current code"
+        refused = _refusal(subject, old_cls, sent)
+        if refused is not None:
+            raise subject.failure(
+                "release.unreadable",
+                (version, version),
+                f"{shipped}, but its node cannot read what the current code sends it with its "
+                f"manifest {manifest}: {refused}; a child changed under an unchanged "
+                f"{subject.name} VERSION: bump it and map the child in obj_relationships",
+                details=details,
+            )
+        _check_children(subject, release, sent, obj.obj_to_primitive(), manifest)
+        refused = _refusal(subject, old_cls, bare)
+        if refused is not None:
+            raise subject.failure(
+                "release.needs-backport",
+                (version, version),
+                f"{shipped}; its node reads what the current code sends it with its manifest, "
+                f"but not what it sends without one ({refused}): it needs an indirection "
+                f"backport (object_backport_versions). Bump {subject.name}'s VERSION when a "
+                "child changes, or declare this code if the project's old nodes always have "
+                "an indirection API",
+                details=details,
+            )
+
+
+def _refusal(subject: Any, old_cls: type, sent: Any) -> str | None:
+    """``"Type: message"`` of what ``old_cls`` raised reading ``sent``, or None when it read it."""
+    try:
+        old_cls.obj_from_primitive(copy.deepcopy(sent), context=subject.context)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 def _check_children(

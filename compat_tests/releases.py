@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from compat_tests._jsonfile import read_json, write_json_atomic
-from compat_tests.errors import SnapshotError
+from compat_tests.errors import ConfigError, SnapshotError
 from compat_tests.snapshots import ImmutableVersionError, schema_diff
 
 __all__ = ["Release", "ReleaseStore", "implied", "release_for", "releases_of"]
@@ -113,6 +113,23 @@ class ReleaseStore:
             if not path.name.startswith(".")
         ]
         return sorted(found, key=lambda r: (r.distribution, _release_key(r.version)))
+
+    def versions_of(self, name: str, where: str) -> dict[str, str]:
+        """Class and RPC API versions of recorded release ``name`` (``"nova 33.0.2"``).
+
+        `ConfigError` naming ``where`` (the setting that named it) and the command that
+        records it when the release file is missing.
+        """
+        distribution, version = name.split()
+        path = self.directory / f"{distribution}-{version}.json"
+        if not path.is_file():
+            raise ConfigError(
+                f"{where}: release = {name!r}: {path} does not exist; record that release "
+                f"with `ovo-compat snapshot --release '{distribution}=={version} ...'` (pin "
+                "what it needs, docs/snapshots.rst) or name a recorded one"
+            )
+        release = Release.from_dict(read_json(path), str(path))
+        return {**release.rpc, **release.objects}
 
     def merge(self, release: Release) -> str:
         """Record ``release``: ``"recorded"``, ``"unchanged"``, or `ImmutableVersionError`."""

@@ -199,7 +199,7 @@ class ObjectSuite:
 
     def class_cases(self, name: str) -> list[Case]:
         """The cases of class ``name``, including skipped ones (with their reason)."""
-        key = name if name in self.target.support else "default"
+        key = self.target.support_source(name)
         where = f"[tool.ovo-compat.targets.{self.target.name}.support] {key}"
         current = str(self.classes[name].VERSION)
         cases = class_cases(name, current, self.window(name), where)
@@ -214,7 +214,13 @@ class ObjectSuite:
             from compat_tests.rebuild import OldNode
             from compat_tests.releases import releases_of
 
-            found = graph_releases(name, self.classes, self.histories, releases_of(self._store))
+            found = graph_releases(
+                name,
+                self.classes,
+                self.histories,
+                releases_of(self._store),
+                self.target.oldest_supported,
+            )
             self._release_nodes[name] = [
                 (r, OldNode.for_release(self.histories, r, current=self.classes)) for r in found
             ]

@@ -16,7 +16,7 @@ from oslo_versionedobjects import fields as ovo_fields
 
 from strategies._errors import ObjectResolutionError, StrategyError
 from strategies._fields import Site, build, has_objects
-from strategies._ovo import all_subclasses, child_version
+from strategies._ovo import all_subclasses, child_version, class_from_name, namespace_of
 from strategies._registry import on_change
 
 # A version no registry holds: asking for it makes obj_class_from_name report the newest
@@ -230,7 +230,7 @@ class _Children:
         ``objname``, each resolved through the owner so an isolated registry still rules.
         """
         options = []
-        for name in _subclass_names(objname):
+        for name in _subclass_names(objname, namespace_of(self._owner)):
             try:
                 with _quiet_lookups():
                     child_cls, child_version = self._resolve(name, site)
@@ -279,11 +279,11 @@ class _Children:
         try:
             if wanted is None:
                 try:
-                    found = self._owner.obj_class_from_name(objname, _PROBE_VERSION)
+                    found = class_from_name(self._owner, objname, _PROBE_VERSION)
                     return found, None
                 except exception.IncompatibleObjectVersion as exc:
                     wanted = exc.kwargs["supported"]
-            child_cls = self._owner.obj_class_from_name(objname, wanted)
+            child_cls = class_from_name(self._owner, objname, wanted)
         except (exception.UnsupportedObjectError, exception.IncompatibleObjectVersion) as exc:
             raise ObjectResolutionError(
                 f"Field {site.owner or self._owner_name}.{site.name} holds {objname} objects "
@@ -313,10 +313,10 @@ def _quiet_lookups() -> Iterator[None]:
         logging.disable(previous)
 
 
-def _subclass_names(objname: str) -> list[str]:
-    """``objname`` then the object names of every subclass of a class named ``objname``."""
+def _subclass_names(objname: str, namespace: str | None) -> list[str]:
+    """``objname``, then the names of its subclasses in ``namespace``."""
     names: set[str] = set()
-    for klass in all_subclasses(base.VersionedObject):
+    for klass in all_subclasses(base.VersionedObject, namespace):
         if any(getattr(k, "obj_name", None) and k.obj_name() == objname for k in klass.__mro__):
             names.add(klass.obj_name())
     names.discard(objname)

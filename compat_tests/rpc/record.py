@@ -293,10 +293,10 @@ def record_apis(
         if written:
             changed.append(name)
         version = harness.current["version"]
-        gaps = window_gaps(harness.history, version, target.oldest_supported(name))
         state = ", ".join(f"recorded {w}" for w in written) or f"unchanged RPC API {name}"
         lines.append(f"{state} -> {directory / (name + '.json')}")
         if infer_history:
+            gaps = window_gaps(harness.history, version, target.oldest_supported(name))
             missing = (
                 f"; caps {', '.join(gaps)} of its support window have no snapshot and fail "
                 "`ovo-compat run` until recorded from their releases"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -140,12 +141,21 @@ def _describe_method(method: Any) -> dict[str, Any]:
         parameters=[p.replace(annotation=p.empty) for p in bare.parameters.values()],
         return_annotation=bare.empty,
     )
-    return {"params": described, "signature": str(bare)}
+    return {"params": described, "signature": _stable(str(bare))}
+
+
+# ``<object object at 0x7f...>``: a sentinel default's repr names a memory address that
+# differs per process, so the same server would describe differently each recording.
+_ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _stable(text: str) -> str:
+    return _ADDRESS_RE.sub("", text)
 
 
 def _jsonable(value: Any) -> Any:
     try:
         json.dumps(value)
     except (TypeError, ValueError):
-        return repr(value)
+        return _stable(repr(value))
     return value

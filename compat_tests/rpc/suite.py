@@ -155,7 +155,13 @@ class RpcSuite:
         window = support_window(
             name, harness.history, harness.current["version"], self.oldest(name)
         )
-        return {v: window.why_below(v) for v in window.below}
+        source = getattr(self.target, "support_source", None)
+        where = (
+            f"[tool.ovo-compat.targets.{self.target.name}.support] {source(name)}"
+            if source is not None
+            else "[support]"
+        )
+        return {v: window.why_below(v, where) for v in window.below}
 
     def methods(self, name: str) -> tuple[str, ...]:
         """The client methods of API ``name`` the harness calls."""

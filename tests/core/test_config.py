@@ -96,3 +96,43 @@ def test_bad_configuration_is_named(tmp_path: Path, text: str, message: str) -> 
 def test_unknown_target_lists_the_known_ones(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"no target named 'nope' \(defined: myservice\)"):
         load_target(_write(tmp_path, FULL), "nope")
+
+
+def _with_release(tmp_path: Path, objects: dict[str, str], rpc: dict[str, str]) -> None:
+    from compat_tests.releases import Release, ReleaseStore
+
+    release = Release("myservice", "25.2.3", objects=objects, rpc=rpc)
+    target = load_target(tmp_path / "pyproject.toml")
+    ReleaseStore(target.snapshots).merge(release)
+
+
+def test_support_release_sets_each_oldest_supported_version_from_its_manifest(
+    tmp_path: Path,
+) -> None:
+    text = FULL.replace('Port = "1.8"', 'Port = "1.8"\nrelease = "myservice 25.2.3"')
+    _write(tmp_path, text)
+    _with_release(tmp_path, {"Port": "1.6", "Network": "1.3"}, {"AgentApi": "1.4"})
+    target = load_target(tmp_path / "pyproject.toml")
+    assert target.support_release == "myservice 25.2.3"
+    assert "release" not in target.support
+    assert target.oldest_supported("Port") == "1.8"  # a NAME entry wins over the release
+    assert target.oldest_supported("Network") == "1.3"  # the release's version
+    assert target.oldest_supported("AgentApi") == "1.4"  # RPC APIs alike
+    assert target.oldest_supported("NewClass") == "1.0"  # not shipped then: default
+
+
+def test_support_release_that_is_not_recorded_says_how_to_record_it(tmp_path: Path) -> None:
+    text = FULL.replace('Port = "1.8"', 'release = "myservice 25.2.3"')
+    target = load_target(_write(tmp_path, text))
+    with pytest.raises(ConfigError) as info:
+        target.oldest_supported("Network")
+    message = str(info.value)
+    assert "release = 'myservice 25.2.3'" in message
+    assert "myservice-25.2.3.json does not exist" in message
+    assert "ovo-compat snapshot --release 'myservice==25.2.3 ...'" in message
+
+
+def test_support_release_must_name_distribution_and_version(tmp_path: Path) -> None:
+    text = FULL.replace('Port = "1.8"', 'release = "myservice==25.2.3"')
+    with pytest.raises(ConfigError, match='must name a recorded release as "DISTRIBUTION VERSION"'):
+        load_target(_write(tmp_path, text))

@@ -7,12 +7,9 @@ whose generated values do not pass ``coerce`` and the primitive/JSON round trip.
 
 from __future__ import annotations
 
-import inspect
-
 import netaddr
 import pytest
 from hypothesis import HealthCheck, find, given, settings
-from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 from neutron.objects.base import NeutronObjectRegistry
 from neutron_lib.db import constants as lib_db_constants
@@ -25,28 +22,19 @@ from oslo_versionedobjects.base import VersionedObject
 import strategies
 import strategies.contrib.neutron
 from compat_tests.contrib.neutron import context, import_all_objects
+from tests._target_fields import (
+    check_field_class,
+    check_scalar_fields,
+    class_id,
+    classes_defined_in,
+    registered_classes,
+    wire,
+)
 
 import_all_objects()
 
-_CLASSES = sorted(
-    {cls for versions in NeutronObjectRegistry.obj_classes().values() for cls in versions},
-    key=lambda cls: (cls.obj_name(), cls.VERSION),
-)
+_CLASSES = registered_classes(NeutronObjectRegistry)
 _FIND = settings(database=None, max_examples=2000, suppress_health_check=list(HealthCheck))
-
-
-def _is_object_field(field: fields.Field) -> bool:
-    field_type = field._type
-    while isinstance(field_type, fields.CompoundFieldType):
-        field_type = field_type._element_type._type
-    return isinstance(field_type, fields.Object)
-
-
-def _wire(field: fields.Field, owner: object, name: str, value: object) -> tuple[object, object]:
-    """Coerce ``value`` and send it through to_primitive, JSON and from_primitive."""
-    coerced = field.coerce(owner, name, value)
-    primitive = jsonutils.loads(jsonutils.dumps(field.to_primitive(owner, name, coerced)))
-    return coerced, field.from_primitive(owner, name, primitive)
 
 
 def _same(left: object, right: object) -> bool:
@@ -76,27 +64,12 @@ def test_the_neutron_registry_is_populated():
     assert {"Port", "Network", "QosPolicy", "SecurityGroup", "Subnet"} <= names
 
 
-@pytest.mark.parametrize("cls", _CLASSES, ids=lambda cls: f"{cls.obj_name()}-{cls.VERSION}")
+@pytest.mark.parametrize("cls", _CLASSES, ids=class_id)
 def test_every_scalar_field_value_survives_coerce_and_the_wire(cls):
-    owner = cls()
-    names = sorted(name for name, field in cls.fields.items() if not _is_object_field(field))
-    values = st.fixed_dictionaries(
-        {
-            name: strategies.field_values(cls.fields[name], owner=cls.obj_name(), name=name)
-            for name in names
-        }
-    )
-
-    @given(values)
-    def check(drawn):
-        for name, value in drawn.items():
-            coerced, back = _wire(cls.fields[name], owner, name, value)
-            assert back == coerced, f"{cls.obj_name()}.{name}: {coerced!r} came back as {back!r}"
-
-    check()
+    check_scalar_fields(cls)
 
 
-@pytest.mark.parametrize("cls", _CLASSES, ids=lambda cls: f"{cls.obj_name()}-{cls.VERSION}")
+@pytest.mark.parametrize("cls", _CLASSES, ids=class_id)
 def test_every_object_survives_the_wire_at_its_own_version(cls):
     ctx = context()
 
@@ -111,25 +84,15 @@ def test_every_object_survives_the_wire_at_its_own_version(cls):
 
 def _custom_field_classes() -> list[type]:
     """Every ready-made ``*Field`` class neutron-lib defines, used by Neutron or not."""
-    found = []
-    for module in (common_types, event_types):
-        for _, member in inspect.getmembers(module, inspect.isclass):
-            if member.__module__ == module.__name__ and issubclass(member, fields.AutoTypedField):
-                found.append(member)
-    return sorted(found, key=lambda cls: cls.__name__)
+    return classes_defined_in(
+        [common_types, event_types], lambda cls: issubclass(cls, fields.AutoTypedField)
+    )
 
 
 @pytest.mark.parametrize("field_class", _custom_field_classes(), ids=lambda cls: cls.__name__)
 @pytest.mark.parametrize("nullable", [False, True])
 def test_every_neutron_lib_field_class_has_a_strategy(field_class, nullable):
-    field = field_class(nullable=nullable)
-
-    @given(strategies.field_values(field, owner="neutron_lib", name=field_class.__name__))
-    def check(value):
-        coerced, back = _wire(field, None, "f", value)
-        assert back == coerced
-
-    check()
+    check_field_class(field_class, nullable, owner="neutron_lib")
 
 
 def test_the_field_class_enumeration_sees_the_custom_types():
@@ -151,7 +114,7 @@ def test_port_ranges_come_as_int_numeric_string_and_span():
 
 def test_mac_addresses_keep_the_dialect_they_were_written_in():
     upper = _draw(common_types.MACAddressField, lambda v: "-" in str(v))
-    _, back = _wire(common_types.MACAddressField(), None, "mac", upper)
+    _, back = wire(common_types.MACAddressField(), None, "mac", upper)
     assert str(back) == str(upper)
     assert isinstance(back, netaddr.EUI)
 
@@ -159,7 +122,7 @@ def test_mac_addresses_keep_the_dialect_they_were_written_in():
 def test_ip_networks_cover_both_families_and_host_bits():
     assert _draw(common_types.IPNetworkField, lambda v: v.version == 6).version == 6
     with_host_bits = _draw(common_types.IPNetworkField, lambda v: v.ip != v.network)
-    _, back = _wire(common_types.IPNetworkField(), None, "cidr", with_host_bits)
+    _, back = wire(common_types.IPNetworkField(), None, "cidr", with_host_bits)
     assert str(back) == str(with_host_bits)
 
 
@@ -181,7 +144,7 @@ def test_dict_of_misc_values_nests_lists_and_dicts():
         common_types.DictOfMiscValuesField,
         lambda v: any(isinstance(x, (list, dict)) for x in v.values()),
     )
-    coerced, back = _wire(common_types.DictOfMiscValuesField(), None, "configurations", nested)
+    coerced, back = wire(common_types.DictOfMiscValuesField(), None, "configurations", nested)
     assert back == coerced
 
 

@@ -11,7 +11,6 @@ import inspect
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 from nova.network import model as network_model
 from nova.objects import fields as nova_fields
 from nova.objects.base import NovaObjectRegistry
@@ -22,32 +21,23 @@ from oslo_versionedobjects.base import VersionedObject
 import strategies
 import strategies.contrib.nova
 from compat_tests.contrib.nova import NovaConfig, NovaDatabase, context, register_objects
+from tests._target_fields import (
+    check_field_class,
+    check_scalar_fields,
+    class_id,
+    classes_defined_in,
+    registered_classes,
+)
 
 register_objects()
 
-_CLASSES = sorted(
-    {cls for versions in NovaObjectRegistry.obj_classes().values() for cls in versions},
-    key=lambda cls: (cls.obj_name(), cls.VERSION),
-)
+_CLASSES = registered_classes(NovaObjectRegistry)
 
 
 @pytest.fixture(scope="module")
 def ctx():
     with NovaConfig(), NovaDatabase():
         yield context()
-
-
-def _is_object_field(field: fields.Field) -> bool:
-    field_type = field._type
-    while isinstance(field_type, fields.CompoundFieldType):
-        field_type = field_type._element_type._type
-    return isinstance(field_type, fields.Object)
-
-
-def _wire(field: fields.Field, owner: object, name: str, value: object) -> tuple[object, object]:
-    coerced = field.coerce(owner, name, value)
-    primitive = jsonutils.loads(jsonutils.dumps(field.to_primitive(owner, name, coerced)))
-    return coerced, field.from_primitive(owner, name, primitive)
 
 
 def _primitive(obj: VersionedObject) -> object:
@@ -70,27 +60,12 @@ def test_the_nova_registry_is_populated():
     assert {"Instance", "ComputeNode", "RequestSpec", "Migration", "PciDevice"} <= names
 
 
-@pytest.mark.parametrize("cls", _CLASSES, ids=lambda cls: f"{cls.obj_name()}-{cls.VERSION}")
+@pytest.mark.parametrize("cls", _CLASSES, ids=class_id)
 def test_every_scalar_field_value_survives_coerce_and_the_wire(cls):
-    owner = cls()
-    names = sorted(name for name, field in cls.fields.items() if not _is_object_field(field))
-    values = st.fixed_dictionaries(
-        {
-            name: strategies.field_values(cls.fields[name], owner=cls.obj_name(), name=name)
-            for name in names
-        }
-    )
-
-    @given(values)
-    def check(drawn):
-        for name, value in drawn.items():
-            coerced, back = _wire(cls.fields[name], owner, name, value)
-            assert back == coerced, f"{cls.obj_name()}.{name}: {coerced!r} came back as {back!r}"
-
-    check()
+    check_scalar_fields(cls)
 
 
-@pytest.mark.parametrize("cls", _CLASSES, ids=lambda cls: f"{cls.obj_name()}-{cls.VERSION}")
+@pytest.mark.parametrize("cls", _CLASSES, ids=class_id)
 def test_every_object_survives_the_wire_at_its_own_version(cls, ctx):
     @given(strategies.objects(cls, context=ctx))
     def check(obj):
@@ -104,43 +79,26 @@ def test_every_object_survives_the_wire_at_its_own_version(cls, ctx):
 
 def _nova_field_types() -> list[type]:
     """Every FieldType class nova.objects.fields defines (enums and patterns included)."""
-    return sorted(
-        (
-            member
-            for _, member in inspect.getmembers(nova_fields, inspect.isclass)
-            if member.__module__ == nova_fields.__name__
-            and issubclass(member, fields.FieldType)
-            and not inspect.isabstract(member)
-        ),
-        key=lambda cls: cls.__name__,
+    return classes_defined_in(
+        [nova_fields],
+        lambda cls: issubclass(cls, fields.FieldType) and not inspect.isabstract(cls),
     )
 
 
 def _nova_field_classes() -> list[type]:
     """Every ready-made ``*Field`` class of nova.objects.fields, used by an object or not."""
-    return sorted(
-        (
-            member
-            for _, member in inspect.getmembers(nova_fields, inspect.isclass)
-            if member.__module__ == nova_fields.__name__
-            and issubclass(member, fields.AutoTypedField)
-            and getattr(member, "AUTO_TYPE", None) is not None
+    return classes_defined_in(
+        [nova_fields],
+        lambda cls: (
+            issubclass(cls, fields.AutoTypedField) and getattr(cls, "AUTO_TYPE", None) is not None
         ),
-        key=lambda cls: cls.__name__,
     )
 
 
 @pytest.mark.parametrize("field_class", _nova_field_classes(), ids=lambda cls: cls.__name__)
 @pytest.mark.parametrize("nullable", [False, True])
 def test_every_nova_field_class_has_a_strategy(field_class, nullable):
-    field = field_class(nullable=nullable)
-
-    @given(strategies.field_values(field, owner="nova", name=field_class.__name__))
-    def check(value):
-        coerced, back = _wire(field, None, "f", value)
-        assert back == coerced
-
-    check()
+    check_field_class(field_class, nullable, owner="nova")
 
 
 def test_the_custom_types_get_the_values_nova_builds():

@@ -247,15 +247,17 @@ def test_a_subclass_bumped_under_an_unbumped_parent_is_paired_with_the_release(t
     with pytest.raises(CompatFailure) as info:
         check_release_graph(subject, _instance(), subject.releases())
     failure = info.value.failure
-    assert failure.code == "release.unreadable"
+    # With its manifest the subclass is relabelled and read; without one it is refused.
+    assert failure.code == "release.needs-backport"
     assert "rl 1.0.0 ships RlInstanceMetadata 1.0" in failure.message
     assert "RlNicMetadata" in failure.message
+    assert "needs an indirection backport" in failure.message
 
     case = next(c for c in suite.class_cases("RlInstanceMetadata") if c.prop == "release")
     quick = settings(max_examples=60, database=None, suppress_health_check=list(HealthCheck))
     with pytest.raises(CompatFailure) as info:
         suite.run(case, quick)
-    assert info.value.failure.code == "release.unreadable"
+    assert info.value.failure.code == "release.needs-backport"
 
 
 def test_a_manifest_keyed_by_the_declared_class_that_drops_held_fields_is_data_loss(
@@ -275,3 +277,83 @@ def test_a_manifest_keyed_by_the_declared_class_that_drops_held_fields_is_data_l
     assert failure.code == "release.lost-value" and failure.field == "vlan"
     assert "rl 1.1.0 holds RlNicMetadata at 1.1, which has vlan" in failure.message
     assert "relabels the child as 1.0" in failure.message
+
+
+class _RefusingNode:
+    """A release's node that refuses every primitive, with or without a manifest."""
+
+    class Refuses:
+        @classmethod
+        def obj_from_primitive(cls, primitive, context=None):
+            raise exception.IncompatibleObjectVersion(
+                objname="RlNicMetadata", objver="1.1", supported="1.0"
+            )
+
+    def cls(self, name):
+        return self.Refuses
+
+    def tree_versions(self, name):
+        return {"RlDeviceMetadata": "1.0", "RlInstanceMetadata": "1.0"}
+
+
+def test_a_node_that_refuses_even_the_manifest_backport_is_unreadable(tmp_path) -> None:
+    # release.needs-backport is only for what an indirection backport repairs; when the
+    # primitive sent with the release's own manifest is refused too, nothing repairs it.
+    from compat_tests.failures import CompatFailure
+    from compat_tests.graph import check_release_graph
+
+    subject = _rl_suite(tmp_path, [OLD_RELEASE]).subject("RlInstanceMetadata")
+    with pytest.raises(CompatFailure) as info:
+        check_release_graph(subject, _instance(), [(OLD_RELEASE, _RefusingNode())])
+    failure = info.value.failure
+    assert failure.code == "release.unreadable"
+    assert "rl 1.0.0 ships RlInstanceMetadata 1.0" in failure.message
+    assert "with its manifest {'RlDeviceMetadata': '1.0', 'RlInstanceMetadata': '1.0'}" in (
+        failure.message
+    )
+    assert "Version 1.1 of RlNicMetadata is not supported" in failure.message
+
+
+def test_a_release_below_the_support_window_gets_no_release_case(tmp_path) -> None:
+    # Nova: nova 31.3.1 ships ImageMeta 1.8 like the current code but ImageMetaProps 1.39,
+    # below the window (1.42, nova 33.0.2): no node of it may join the upgrade.
+    from compat_tests.graph import graph_releases
+
+    histories = _histories()
+    assert graph_releases("RlInstanceMetadata", CURRENT, histories, [OLD_RELEASE]) == [OLD_RELEASE]
+    window = {"RlNicMetadata": "1.1"}
+    assert (
+        graph_releases(
+            "RlInstanceMetadata",
+            CURRENT,
+            histories,
+            [OLD_RELEASE],
+            lambda name: window.get(name, "1.0"),
+        )
+        == []
+    )
+
+
+def test_project_code_raising_while_sending_to_a_release_is_a_release_crash(
+    tmp_path, monkeypatch
+) -> None:
+    # Nova: ImageMetaProps.obj_make_compatible refuses (ObjectActionError) enum values the
+    # release's version lacks; that must be a coded finding, not an escaped exception.
+    from compat_tests.failures import CompatFailure
+    from compat_tests.graph import check_release_graph
+
+    suite = _rl_suite(tmp_path, [OLD_RELEASE])
+    subject = suite.subject("RlInstanceMetadata")
+    obj = _instance()
+
+    def refuse(*args, **kwargs):
+        raise exception.ObjectActionError(action="obj_make_compatible", reason="vlan too new")
+
+    monkeypatch.setattr(obj, "obj_to_primitive", refuse)
+    with pytest.raises(CompatFailure) as info:
+        check_release_graph(subject, obj, subject.releases())
+    failure = info.value.failure
+    assert failure.code == "release.crash"
+    assert failure.subject == "RlInstanceMetadata"
+    assert "sending to rl 1.0.0 raised" in failure.message
+    assert "ObjectActionError" in failure.message and "vlan too new" in failure.message

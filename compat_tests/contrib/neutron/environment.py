@@ -24,17 +24,13 @@ from neutron_lib.db import api as db_api
 from neutron_lib.db import model_base
 from oslo_config import cfg
 
+from compat_tests.contrib._environment import ProjectConfig, parse_empty_config, use_database
 from compat_tests.errors import DiscoveryError
 
 _PROJECT = "neutron"
 #: Importing this module registers every Neutron DB model on ``model_base.BASEV2``
 #: (Neutron keeps it for comparing the models with its migrations).
 _MODELS = "neutron.db.migration.models.head"
-
-
-def _parse_empty_config(conf: cfg.ConfigOpts) -> None:
-    """Parse ``conf`` with no command line and no config files (all options at defaults)."""
-    conf([], project=_PROJECT, default_config_files=[], default_config_dirs=[])
 
 
 def context() -> n_context.Context:
@@ -49,29 +45,18 @@ def context() -> n_context.Context:
     try:
         return n_context.get_admin_context()
     except cfg.NotInitializedError:
-        _parse_empty_config(cfg.CONF)
+        parse_empty_config(cfg.CONF, _PROJECT)
         return n_context.get_admin_context()
 
 
-class NeutronConfig(fixtures.Fixture):
+class NeutronConfig(ProjectConfig):
     """Parse Neutron's ``cfg.CONF`` with defaults only, for the fixture's lifetime.
 
     A ``cfg.CONF`` that is already parsed (e.g. by the project's own test base) is
     left as it is; overrides made during the run are reset on cleanup.
     """
 
-    def __init__(self, conf: cfg.ConfigOpts | None = None) -> None:
-        super().__init__()
-        self.conf = conf if conf is not None else cfg.CONF
-
-    def _setUp(self) -> None:
-        try:
-            # find_file is the public call that tells an unparsed ConfigOpts apart.
-            self.conf.find_file("policy.yaml")
-        except cfg.NotInitializedError:
-            _parse_empty_config(self.conf)
-            self.addCleanup(self.conf.clear)
-        self.addCleanup(self.conf.reset)
+    project = _PROJECT
 
 
 class NeutronDatabase(fixtures.Fixture):
@@ -100,13 +85,9 @@ class NeutronDatabase(fixtures.Fixture):
             ) from exc
 
     def _setUp(self) -> None:
-        manager = db_api.get_context_manager()
-        local = manager.make_new_manager()
-        local.configure(connection=self.url)
-        self.addCleanup(manager.patch_factory(local))
-        self.engine = local.writer.get_engine()
-        self.addCleanup(self.engine.dispose)
-        model_base.BASEV2.metadata.create_all(self.engine)
+        self.engine = use_database(
+            self, db_api.get_context_manager(), self.url, model_base.BASEV2.metadata
+        )
 
 
 class FakeRpcTransport(fixtures.Fixture):

@@ -20,6 +20,7 @@ from typing import Any
 import fixtures
 from oslo_config import cfg
 
+from compat_tests.contrib._environment import ProjectConfig, use_database
 from compat_tests.errors import DiscoveryError
 
 _PROJECT = "nova"
@@ -40,10 +41,6 @@ def _import(name: str, what: str) -> Any:
         ) from exc
 
 
-def _parse_empty_config(conf: cfg.ConfigOpts) -> None:
-    conf([], project=_PROJECT, default_config_files=[], default_config_dirs=[])
-
-
 def context() -> Any:
     """Return a Nova admin ``RequestContext`` to build and deserialise objects with.
 
@@ -61,25 +58,18 @@ def register_objects() -> list[str]:
     return sorted(objects.base.NovaObjectRegistry.obj_classes())
 
 
-class NovaConfig(fixtures.Fixture):
+class NovaConfig(ProjectConfig):
     """Parse Nova's ``cfg.CONF`` with defaults only, for the fixture's lifetime.
 
     A ``cfg.CONF`` that is already parsed is left as it is; overrides made during the
     run are reset on cleanup.  ``nova.conf`` registers Nova's options on import.
     """
 
-    def __init__(self, conf: cfg.ConfigOpts | None = None) -> None:
-        super().__init__()
-        _import("nova.conf", "NovaConfig")
-        self.conf = conf if conf is not None else cfg.CONF
+    project = _PROJECT
 
-    def _setUp(self) -> None:
-        try:
-            self.conf.find_file("policy.yaml")
-        except cfg.NotInitializedError:
-            _parse_empty_config(self.conf)
-            self.addCleanup(self.conf.clear)
-        self.addCleanup(self.conf.reset)
+    def __init__(self, conf: cfg.ConfigOpts | None = None) -> None:
+        _import("nova.conf", "NovaConfig")
+        super().__init__(conf)
 
 
 class NovaDatabase(fixtures.Fixture):
@@ -103,11 +93,5 @@ class NovaDatabase(fixtures.Fixture):
 
     def _setUp(self) -> None:
         for api, models in self._databases:
-            manager = api.context_manager
-            local = manager.make_new_manager()
-            local.configure(connection=self.url)
-            self.addCleanup(manager.patch_factory(local))
-            engine = local.writer.get_engine()
-            self.addCleanup(engine.dispose)
-            models.BASE.metadata.create_all(engine)
+            engine = use_database(self, api.context_manager, self.url, models.BASE.metadata)
             self.engines.append(engine)

@@ -23,6 +23,7 @@ from neutron.api.rpc.handlers import securitygroups_rpc
 from neutron_lib import rpc as n_rpc
 from neutron_lib.agent import topics
 
+from compat_tests.contrib._stubs import real_signature
 from compat_tests.contrib.neutron.rpc.stubs import SecurityGroupAgent
 
 __all__ = [
@@ -63,31 +64,12 @@ def adapted(api_cls: type, *, add_context: bool = False) -> type:
         func = getattr(api_cls, name)
         if name.startswith("_") or not inspect.isfunction(func):
             continue
-        params = list(_real_signature(func, name).parameters.values())
+        params = list(real_signature(func, name).parameters.values())
         has_context = len(params) > 1 and params[1].name == "context"
         namespace[name] = _method(func, params, drop_context=add_context and not has_context)
     return types.new_class(
         f"{api_cls.__name__}ForHarness", (api_cls,), {}, lambda ns: ns.update(namespace)
     )
-
-
-def _real_signature(func: Callable, name: str) -> inspect.Signature:
-    """The signature of the function a decorator chain ends in (found by name if unwrapped)."""
-    seen: set[int] = set()
-    while id(func) not in seen:
-        seen.add(id(func))
-        signature = inspect.signature(func, follow_wrapped=False)
-        if any(
-            p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in signature.parameters.values()
-        ):
-            return signature
-        inner = getattr(func, "__wrapped__", None)
-        if inner is None:
-            cells = [c.cell_contents for c in getattr(func, "__closure__", None) or ()]
-            found = [c for c in cells if inspect.isfunction(c) and c.__name__ == name]
-            inner = found[0] if found else func
-        func = inner
-    return inspect.signature(func)
 
 
 def _method(func: Callable, params: list[inspect.Parameter], *, drop_context: bool) -> Callable:
