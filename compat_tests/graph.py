@@ -20,10 +20,10 @@ elements, ``subclasses=True`` subclasses), with that release's rebuilt node:
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
+from compat_tests.properties._compare import copied
 from compat_tests.versions import parse
 
 __all__ = ["check_release_graph", "graph_releases", "reachable"]
@@ -95,7 +95,7 @@ def check_release_graph(subject: Any, obj: Any, nodes: list[tuple[Any, Any]]) ->
         ):
             sent = obj.obj_to_primitive(target_version=version, **kwargs)
             try:
-                old_cls.obj_from_primitive(copy.deepcopy(sent), context=subject.context)
+                old_cls.obj_from_primitive(copied(sent), context=subject.context)
             except Exception as exc:
                 raise subject.failure(
                     "release.unreadable",

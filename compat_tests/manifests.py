@@ -16,7 +16,7 @@ from typing import Any
 
 from oslo_versionedobjects import exception, fields
 
-__all__ = ["declared_children", "registry_lookup", "tree_versions"]
+__all__ = ["current_tree_versions", "declared_children", "registry_lookup", "tree_versions"]
 
 Lookup = Callable[[str], "type | None"]
 
@@ -39,6 +39,11 @@ def tree_versions(cls: type, lookup: Lookup) -> dict[str, str]:
             if child is not None and objname not in tree:
                 pending.append(child)
     return dict(sorted(tree.items()))
+
+
+def current_tree_versions(cls: type) -> dict[str, str]:
+    """The manifest a node running the current code sends for ``cls`` (its own registry)."""
+    return tree_versions(cls, registry_lookup(cls))
 
 
 def declared_children(cls: type) -> list[str]:

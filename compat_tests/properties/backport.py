@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
 from compat_tests.failures import CompatFailure, pointer
 from compat_tests.properties._compare import (
+    copied,
     dig,
     first_difference,
     map_object_data,
@@ -335,7 +335,7 @@ def _known_fields_only(subject: Subject, primitive: Any) -> Any:
 def _check_readable(subject: Subject, primitive: dict[str, Any], pair: tuple[str, str]) -> None:
     old_cls = subject.node(pair[1]).cls(subject.name)
     try:
-        old_cls.obj_from_primitive(copy.deepcopy(primitive), context=subject.context)
+        old_cls.obj_from_primitive(copied(primitive), context=subject.context)
         return
     except Exception as exc:
         error = exc
@@ -347,9 +347,7 @@ def _check_readable(subject: Subject, primitive: dict[str, Any], pair: tuple[str
         if field is None:
             continue
         try:
-            setattr(
-                probe, field_name, field.from_primitive(probe, field_name, copy.deepcopy(value))
-            )
+            setattr(probe, field_name, field.from_primitive(probe, field_name, copied(value)))
         except Exception:
             culprit = field_name
             break
