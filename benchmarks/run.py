@@ -128,6 +128,34 @@ def suite_rate() -> tuple[float, int, int, Timing]:
     return rate, suite.examples_checked, len(cases), spent
 
 
+def generation_only() -> tuple[int, Timing]:
+    """(examples, timing) of drawing what `suite_rate`'s shared runs draw, checking nothing.
+
+    The same strategies and settings (`ObjectSuite.shared_strategy`, ``shared_settings``)
+    with an empty test body: the part of the suite's cost that is Hypothesis generating
+    examples.  Old nodes are built before the timing starts.
+    """
+    profiles.load_profile("bench")
+    target = load_target(ROOT / "pyproject.toml", "sample")
+    suite = ObjectSuite(target, Catalog.load(target).classes, SnapshotStore(target.snapshots))
+    runs = []
+    for name in sorted(suite.classes):
+        for direction in ("current", "upgrade"):
+            members = suite.shared_members(name, direction)
+            if len(members) > 1:  # the runner shares only then
+                runs.append(suite.shared_strategy(name, direction, members))
+    drawn = [0]
+
+    def body(example: object) -> None:
+        drawn[0] += 1
+
+    chosen = ObjectSuite.shared_settings(None)
+    with _measured() as timing:
+        for strategy in runs:
+            chosen(given(example=strategy)(body))()
+    return drawn[0], timing[0]
+
+
 def _timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[Timing, str]:
     with _measured() as timing:
         done = subprocess.run(
@@ -190,6 +218,14 @@ def main(argv: list[str] | None = None) -> int:
         f" = {rate:,.0f} examples/CPU-s"
     )
     print(f"suite per-example cost / raw round trip (CPU): {raw / rate:.1f}x")
+    drawn, gen = generation_only()
+    checks = max(spent.cpu - gen.cpu, 1e-9)
+    print(
+        f"  of which Hypothesis drawing the {drawn} examples (no checks): {gen} "
+        f"= {gen.cpu / examples * 1e6:,.0f} us/check ({gen.cpu * raw / examples:.1f}x raw); "
+        f"the checks: {checks:.1f} s CPU = {examples / checks:,.0f} checks/CPU-s "
+        f"({raw * checks / examples:.1f}x raw)"
+    )
 
     from rpc_throughput import bare_fake_rate, fast_path_rate
 
