@@ -512,12 +512,27 @@ def _children(
 
 def _subclasses_targets(schemas: list[Schema]) -> set[str]:
     """Names that ``subclasses=True`` fields of ``schemas`` declare (recorded or abstract)."""
-    return {
+    return {objname for schema in schemas for objname in _schema_targets(schema)}
+
+
+#: id(schema) -> (schema, its targets): every node of a suite reads the same schemas (a
+#: 200-class registry's nodes read 200 each); holding the schema keeps its id unique.
+_TARGETS: dict[int, tuple[Schema, frozenset[str]]] = {}
+
+
+def _schema_targets(schema: Schema) -> frozenset[str]:
+    found = _TARGETS.get(id(schema))
+    if found is not None and found[0] is schema:
+        return found[1]
+    targets = frozenset(
         objname
-        for schema in schemas
         for fd in schema.get("fields", {}).values()
         if (objname := _objname(fd)) is not None and _subclasses(fd)
-    }
+    )
+    if len(_TARGETS) > 65536:  # bounded: a long test session builds many suites
+        _TARGETS.clear()
+    _TARGETS[id(schema)] = (schema, targets)
+    return targets
 
 
 def _descendants(objname: str, histories: Histories, current: Mapping[str, type] | None) -> list:

@@ -16,7 +16,7 @@ from compat_tests.properties._compare import (
 )
 from compat_tests.properties.access import OVO_ACCESS_ERRORS
 from compat_tests.properties.backport import check_backport, source_changed
-from compat_tests.properties.primitives import Primitives
+from compat_tests.properties.primitives import Primitives, backported
 from compat_tests.properties.subject import Subject
 
 #: What reading an unset field may always raise (a target adds its own: ``access_errors``).
@@ -106,10 +106,7 @@ def _check_resent(
     """``fresh`` sent back to ``version`` gives ``sent`` again; then each lower pair's backport."""
     manifest = subject.manifest(version) if subject.needs_manifest() else None
     try:
-        if primitives is None:
-            resent = fresh.obj_to_primitive(target_version=version, version_manifest=manifest)
-        else:
-            resent = primitives.at(version, manifest)
+        resent = backported(fresh, version, manifest, primitives)
     except Exception as exc:
         raise subject.failure(
             "upgrade.crash",
