@@ -28,10 +28,10 @@ elements, ``subclasses=True`` subclasses), with that release's rebuilt node:
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from compat_tests.properties._compare import copied
 from compat_tests.versions import parse
 
 __all__ = ["check_release_graph", "graph_releases", "reachable"]
@@ -139,7 +139,7 @@ def check_release_graph(subject: Any, obj: Any, nodes: list[tuple[Any, Any]]) ->
 def _refusal(subject: Any, old_cls: type, sent: Any) -> str | None:
     """``"Type: message"`` of what ``old_cls`` raised reading ``sent``, or None when it read it."""
     try:
-        old_cls.obj_from_primitive(copy.deepcopy(sent), context=subject.context)
+        old_cls.obj_from_primitive(copied(sent), context=subject.context)
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return None

@@ -74,7 +74,16 @@ class OldNode:
         histories: Histories,
         *,
         current: Mapping[str, type] | None = None,
+        serving: str | None = None,
     ) -> None:
+        """Rebuild the classes of ``manifest``; with ``serving``, only those it can need.
+
+        ``serving`` names the object the node is built for: then the classes its fields
+        declare (transitively) and every recorded subclass a ``subclasses=True`` field may
+        hold are built now, and any other class of the manifest when first asked for (a
+        node of a 200-class release built for one class builds what reading that class
+        needs, not 200 classes).  Without it every class is built now.
+        """
         self._manifest = dict(sorted(manifest.items()))
         self._histories = histories
         self._current = current
@@ -84,8 +93,15 @@ class OldNode:
             [_history(histories, n).get(v, {}) for n, v in self._manifest.items()]
         )
         self.release: Any = None
-        for name in self._manifest:
-            self._built(name)
+        if serving is None:
+            for name in self._manifest:
+                self._built(name)
+            return
+        self.tree_versions(serving)  # builds the declared tree
+        for target in sorted(self._abstract):
+            for name in _descendants(target, histories, current):
+                if name in self._manifest:
+                    self._built(name)
 
     @classmethod
     def for_version(
@@ -111,7 +127,7 @@ class OldNode:
         if recorded is not None:
             return cls.for_release(histories, recorded, current=current)
         manifest = resolve_manifest(histories, name, version, current=current)
-        node = cls(manifest, histories, current=current)
+        node = cls(manifest, histories, current=current, serving=name)
         node.release = implied(manifest, name, version)
         return node
 
@@ -128,7 +144,7 @@ class OldNode:
         """The manifest this node sends for ``name``: ``obj_tree_get_versions``, declared keys."""
         from compat_tests.manifests import tree_versions
 
-        return tree_versions(self.cls(name), self._classes.get)
+        return tree_versions(self.cls(name), self._holds)
 
     @property
     def manifest(self) -> dict[str, str]:
@@ -137,13 +153,16 @@ class OldNode:
 
     def cls(self, name: str) -> type[base.VersionedObject]:
         """The rebuilt class of object ``name``."""
-        try:
-            return self._classes[name]
-        except KeyError:
+        if name not in self._manifest:
             raise SnapshotError(
-                f"the old node has no object {name!r} (it holds {sorted(self._classes)}); "
+                f"the old node has no object {name!r} (it holds {sorted(self._manifest)}); "
                 "record its snapshot with `ovo-compat snapshot`"
-            ) from None
+            )
+        return self._built(name)
+
+    def _holds(self, name: str) -> type[base.VersionedObject] | None:
+        """The node's class of object ``name`` (built on first use), or None."""
+        return self._built(name) if name in self._manifest else None
 
     def __repr__(self) -> str:
         return f"OldNode({self._manifest!r})"
@@ -237,10 +256,9 @@ class _NodeObject(base.VersionedObject):
     @classmethod
     def obj_class_from_name(cls, objname: str, objver: str) -> type[base.VersionedObject]:
         """Like OVO's registry lookup, but only among the classes of this old node."""
-        node = cls._node
-        if objname not in node._classes:
+        found = cls._node._holds(objname)
+        if found is None:
             raise exception.UnsupportedObjectError(objtype=objname)
-        found = node._classes[objname]
         if found.VERSION == objver or _is_compatible(objver, found.VERSION):
             return found
         raise exception.IncompatibleObjectVersion(
@@ -494,12 +512,27 @@ def _children(
 
 def _subclasses_targets(schemas: list[Schema]) -> set[str]:
     """Names that ``subclasses=True`` fields of ``schemas`` declare (recorded or abstract)."""
-    return {
+    return {objname for schema in schemas for objname in _schema_targets(schema)}
+
+
+#: id(schema) -> (schema, its targets): every node of a suite reads the same schemas (a
+#: 200-class registry's nodes read 200 each); holding the schema keeps its id unique.
+_TARGETS: dict[int, tuple[Schema, frozenset[str]]] = {}
+
+
+def _schema_targets(schema: Schema) -> frozenset[str]:
+    found = _TARGETS.get(id(schema))
+    if found is not None and found[0] is schema:
+        return found[1]
+    targets = frozenset(
         objname
-        for schema in schemas
         for fd in schema.get("fields", {}).values()
         if (objname := _objname(fd)) is not None and _subclasses(fd)
-    }
+    )
+    if len(_TARGETS) > 65536:  # bounded: a long test session builds many suites
+        _TARGETS.clear()
+    _TARGETS[id(schema)] = (schema, targets)
+    return targets
 
 
 def _descendants(objname: str, histories: Histories, current: Mapping[str, type] | None) -> list:

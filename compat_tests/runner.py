@@ -279,17 +279,52 @@ class ObjectSuite:
         """The shared run deciding ``case`` (run on first use), or None if it has none."""
         key = (case.name, case.definition.direction)
         if key not in self._shared:
-            members = tuple(
-                c
-                for c in self.class_cases(case.name)
-                if not c.skip
-                and c.definition.direction == key[1]
-                and (self.selected is None or c.id in self.selected)
-            )
+            members = self.shared_members(*key)
             # Sharing one case with nobody would only add a run.
             self._shared[key] = self._share(*key, members, settings) if len(members) > 1 else None
         shared = self._shared[key]
         return shared if shared is not None and case in shared.cases else None
+
+    def shared_members(self, name: str, direction: str) -> tuple[Case, ...]:
+        """The selected, not skipped cases of class ``name`` that the ``direction`` run checks."""
+        return tuple(
+            c
+            for c in self.class_cases(name)
+            if not c.skip
+            and c.definition.direction == direction
+            and (self.selected is None or c.id in self.selected)
+        )
+
+    def shared_strategy(self, name: str, direction: str, members: tuple[Case, ...]) -> Any:
+        """What the shared run draws: a current object, or one old object per upgrade case."""
+        subject = self.subject(name)
+        if direction == "upgrade":
+            return st.tuples(
+                *(
+                    strategies.objects(
+                        subject.node(c.from_version).cls(name),
+                        context=self.context,
+                        rules=self.rules,
+                    )
+                    for c in members
+                )
+            )
+        return strategies.objects(subject.cls, context=self.context, rules=self.rules)
+
+    @staticmethod
+    def shared_settings(settings: hypothesis_settings | None) -> hypothesis_settings:
+        """The shared runs' settings: ``settings`` (default: the loaded profile), no shrinking.
+
+        No shrinking (a failing case gets its own dedicated run, which shrinks), no
+        deadline, and the health checks a run of many checks per example trips on purpose.
+        """
+        base = settings if settings is not None else hypothesis_settings()
+        return hypothesis_settings(
+            base,
+            deadline=None,
+            phases=[p for p in base.phases if p is not Phase.shrink],
+            suppress_health_check=[*base.suppress_health_check, *_SHARED_HEALTH_OK],
+        )
 
     def _share(
         self,
@@ -304,19 +339,7 @@ class ObjectSuite:
         failed: dict[str, tuple[Exception, str]] = {}
         findings: dict[str, dict[tuple[Any, ...], str]] = {}
         upgrade = direction == "upgrade"
-        if upgrade:
-            strategy = st.tuples(
-                *(
-                    strategies.objects(
-                        subject.node(c.from_version).cls(name),
-                        context=self.context,
-                        rules=self.rules,
-                    )
-                    for c in members
-                )
-            )
-        else:
-            strategy = strategies.objects(subject.cls, context=self.context, rules=self.rules)
+        strategy = self.shared_strategy(name, direction, members)
 
         def record(case: Case, exc: Exception, example: Any) -> None:
             # Never repr(): it may lazy-load.  Objects read as a constructor call.
@@ -357,16 +380,9 @@ class ObjectSuite:
                 run(case, check, obj, pristine)
 
         body.__name__ = body.__qualname__ = f"shared_{direction}_{name}"
-        base = settings if settings is not None else hypothesis_settings()
-        chosen = hypothesis_settings(
-            base,
-            deadline=None,
-            phases=[p for p in base.phases if p is not Phase.shrink],
-            suppress_health_check=[*base.suppress_health_check, *_SHARED_HEALTH_OK],
-        )
         self.shared_runs += 1
         try:
-            chosen(given(example=strategy)(body))()
+            self.shared_settings(settings)(given(example=strategy)(body))()
         except Exception:  # e.g. no strategy for a field: each dedicated run reports it
             return None
         return SharedRun(name, direction, members, failed, findings)

@@ -6,6 +6,7 @@ another (`compatible`: same major, minor at most).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -27,14 +28,21 @@ def is_version(value: object) -> bool:
 
 def parse(version: str, *, where: str = "") -> tuple[int, int]:
     """Turn ``"1.10"`` into ``(1, 10)``; raise `VersionError` naming ``where`` otherwise."""
-    match = _VERSION_RE.match(version) if isinstance(version, str) else None
-    if match is None:
+    parsed = _parsed(version) if isinstance(version, str) else None
+    if parsed is None:
         prefix = f"{where}: " if where else ""
         raise VersionError(
             f'{prefix}{version!r} is not a version of the form MAJOR.MINOR such as "1.8"; '
             "OVO versions are two dot-separated integers"
         )
-    return int(match.group(1)), int(match.group(2))
+    return parsed
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed(version: str) -> tuple[int, int] | None:
+    # Sorting and comparing versions parses the same few strings again and again.
+    match = _VERSION_RE.match(version)
+    return None if match is None else (int(match.group(1)), int(match.group(2)))
 
 
 def major(version: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib
 import json
@@ -27,6 +28,29 @@ def normalized(value: Any) -> Any:
     return value
 
 
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def copied(value: Any) -> Any:
+    """A deep copy of the primitive ``value``, fast for what primitives hold.
+
+    Plain dicts, lists and tuples are rebuilt and JSON scalars shared (they are
+    immutable); anything else (subclasses included) is copied with `copy.deepcopy`.
+    What one reader of a shared primitive changes in its copy changes nothing the
+    others see.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {k: copied(v) for k, v in value.items()}
+    if kind is list:
+        return [copied(v) for v in value]
+    if kind in _ATOMS:
+        return value
+    if kind is tuple:
+        return tuple(copied(v) for v in value)
+    return copy.deepcopy(value)
+
+
 def same(a: Any, b: Any) -> bool:
     """Equality that also treats two NaNs as the same value."""
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
@@ -38,12 +62,47 @@ def same(a: Any, b: Any) -> bool:
 
 
 def first_difference(a: Any, b: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
-    """Path of the first place where ``a`` and ``b`` differ in value or JSON type, else None."""
+    """Path of the first place where ``a`` and ``b`` differ in value or JSON type, else None.
+
+    "First" in sorted key order; the (common) equal case is decided without sorting.
+    """
+    if _equal(a, b):
+        return None
+    return _first_difference(a, b, path)
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """True when `first_difference` finds no difference (the same rules, in any order)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(v, b[k]) for k, v in a.items())
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and same(a, b)
+
+
+def canonical_difference(
+    a: Any, b: Any, descriptors_of: DescriptorsOf
+) -> tuple[tuple[Any, ...], Any, Any] | None:
+    """Where primitives ``a`` and ``b`` differ once normalized with their Sets sorted.
+
+    Returns ``(path, a', b')`` with ``a'`` and ``b'`` the normalized, Set-sorted forms,
+    or None.  Equal normalized primitives are equal sorted too, so those (the common
+    case) are not sorted at all.
+    """
+    if _equal(normalized(a), normalized(b)):
+        return None
+    left = normalized(sets_sorted(a, descriptors_of))
+    right = normalized(sets_sorted(b, descriptors_of))
+    path = first_difference(left, right)
+    return None if path is None else (path, left, right)
+
+
+def _first_difference(a: Any, b: Any, path: tuple[Any, ...]) -> tuple[Any, ...] | None:
     if isinstance(a, dict) and isinstance(b, dict):
         for key in sorted(set(a) | set(b), key=str):
             if key not in a or key not in b:
                 return (*path, key)
-            found = first_difference(a[key], b[key], (*path, key))
+            found = _first_difference(a[key], b[key], (*path, key))
             if found is not None:
                 return found
         return None
@@ -51,7 +110,7 @@ def first_difference(a: Any, b: Any, path: tuple[Any, ...] = ()) -> tuple[Any, .
         if len(a) != len(b):
             return path
         for index, (x, y) in enumerate(zip(a, b, strict=True)):
-            found = first_difference(x, y, (*path, index))
+            found = _first_difference(x, y, (*path, index))
             if found is not None:
                 return found
         return None

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
-from compat_tests.failures import CompatFailure, pointer
+from compat_tests.failures import pointer
 from compat_tests.properties._compare import (
+    copied,
     dig,
     first_difference,
     map_object_data,
     normalized,
     sorted_by_descriptor,
 )
-from compat_tests.properties.primitives import Primitives
+from compat_tests.properties.primitives import Primitives, backported
 from compat_tests.properties.subject import Subject, child_version, culprit_field
 from compat_tests.versions import parse
 
@@ -66,10 +66,7 @@ def _backport(
     pair = (source_version, version)
     before = normalized(obj.obj_to_primitive()) if primitives is None else primitives.source
     try:
-        if primitives is None:
-            primitive = obj.obj_to_primitive(target_version=version, version_manifest=manifest)
-        else:
-            primitive = primitives.at(version, manifest)
+        primitive = backported(obj, version, manifest, primitives)
     except Exception as exc:
         route = "with a version manifest" if manifest else "with obj_relationships"
         raise subject.failure(
@@ -122,7 +119,7 @@ def _unset_field(obj: Any) -> str | None:
     return unset[0] if len(unset) == 1 else None
 
 
-def _fail(
+def _report(
     subject: Subject,
     code: str,
     pair: tuple[str, str],
@@ -130,10 +127,13 @@ def _fail(
     path: tuple[Any, ...],
     message: str,
     object_name: str,
-) -> CompatFailure:
+) -> None:
+    """Report a finding about ``object_name`` (the subject or a child) at ``path``."""
     where = "" if object_name == subject.name else f" (in child {object_name})"
-    return subject.failure(
-        code, pair, message + where, field=field, location=pointer(*path) if path else ""
+    subject.report(
+        subject.failure(
+            code, pair, message + where, field=field, location=pointer(*path) if path else ""
+        )
     )
 
 
@@ -151,16 +151,14 @@ def _check_primitive(
     source_version = source.get(version_key, pair[0])
     expected = pair[1] if not path else None
     if expected is not None and version != expected:
-        subject.report(
-            _fail(
-                subject,
-                "backport.version",
-                pair,
-                None,
-                (*path, version_key),
-                f"primitive declares version {version!r} instead of {expected!r}",
-                name,
-            )
+        _report(
+            subject,
+            "backport.version",
+            pair,
+            None,
+            (*path, version_key),
+            f"primitive declares version {version!r} instead of {expected!r}",
+            name,
         )
     schema = subject.schema(version, name)
     source_schema = subject.schema(source_version, name)
@@ -168,19 +166,17 @@ def _check_primitive(
     known = schema["fields"]
     for field_name in data:
         if field_name not in known:
-            subject.report(
-                _fail(
-                    subject,
-                    "backport.unknown-field",
-                    pair,
-                    field_name,
-                    (*path, data_key, field_name),
-                    f"field {field_name!r} is sent to version {version} of {name}, which does "
-                    "not have it; a real old node reads the object and ignores that key (as "
-                    "OVO's obj_from_primitive does), but the backport must drop it: drop it in "
-                    "obj_make_compatible when target_version < the version that added it",
-                    name,
-                )
+            _report(
+                subject,
+                "backport.unknown-field",
+                pair,
+                field_name,
+                (*path, data_key, field_name),
+                f"field {field_name!r} is sent to version {version} of {name}, which does "
+                "not have it; a real old node reads the object and ignores that key (as "
+                "OVO's obj_from_primitive does), but the backport must drop it: drop it in "
+                "obj_make_compatible when target_version < the version that added it",
+                name,
             )
     for field_name, descriptor in known.items():
         here = (*path, data_key, field_name)
@@ -188,18 +184,15 @@ def _check_primitive(
             continue
         if field_name not in data:
             if not _is_object(descriptor) or child_version(schema, field_name, version, manifest):
-                subject.report(
-                    _fail(
-                        subject,
-                        "backport.lost-value",
-                        pair,
-                        field_name,
-                        here,
-                        f"field {field_name!r} was set ({source_data[field_name]!r}) but is "
-                        "missing "
-                        f"from the backport to {version}, which has the field",
-                        name,
-                    )
+                _lost_value(
+                    subject,
+                    pair,
+                    field_name,
+                    here,
+                    f"field {field_name!r} was set ({source_data[field_name]!r}) but is "
+                    "missing "
+                    f"from the backport to {version}, which has the field",
+                    name,
                 )
             continue
         if _is_object(descriptor):
@@ -216,20 +209,29 @@ def _check_primitive(
                 )
                 is not None
             ):
-                subject.report(
-                    _fail(
-                        subject,
-                        "backport.lost-value",
-                        pair,
-                        field_name,
-                        here,
-                        f"value {source_data[field_name]!r} became {data[field_name]!r} "
-                        "although the "
-                        f"field's type is the same in {source_version} and {version}; declare a "
-                        "transform in the target's configuration if this is deliberate",
-                        name,
-                    )
+                _lost_value(
+                    subject,
+                    pair,
+                    field_name,
+                    here,
+                    f"value {source_data[field_name]!r} became {data[field_name]!r} "
+                    "although the "
+                    f"field's type is the same in {source_version} and {version}; declare a "
+                    "transform in the target's configuration if this is deliberate",
+                    name,
                 )
+
+
+def _lost_value(
+    subject: Subject,
+    pair: tuple[str, str],
+    field: str,
+    path: tuple[Any, ...],
+    message: str,
+    object_name: str,
+) -> None:
+    """Report ``backport.lost-value``: the backport dropped or changed what ``field`` held."""
+    _report(subject, "backport.lost-value", pair, field, path, message, object_name)
 
 
 def _is_object(descriptor: dict[str, Any]) -> bool:
@@ -254,16 +256,14 @@ def _check_children(
     if value is None:
         return
     if required == "":
-        subject.report(
-            _fail(
-                subject,
-                "backport.child-version",
-                pair,
-                field_name,
-                here,
-                f"child field {field_name!r} is sent to version {version}, which predates it",
-                name,
-            )
+        _report(
+            subject,
+            "backport.child-version",
+            pair,
+            field_name,
+            here,
+            f"child field {field_name!r} is sent to version {version}, which predates it",
+            name,
         )
         return
     many = isinstance(value, list)
@@ -272,17 +272,13 @@ def _check_children(
     if len(children) != len(sources) and _transformed(subject, name, field_name, pair):
         return  # a declared filter (e.g. child types the old version lacks); still readable
     if len(children) != len(sources):
-        subject.report(
-            _fail(
-                subject,
-                "backport.lost-value",
-                pair,
-                field_name,
-                here,
-                f"{len(sources)} child object(s) were set but {len(children)} are sent "
-                f"to {version}",
-                name,
-            )
+        _lost_value(
+            subject,
+            pair,
+            field_name,
+            here,
+            f"{len(sources)} child object(s) were set but {len(children)} are sent to {version}",
+            name,
         )
         return
     for index, (child, child_source) in enumerate(zip(children, sources, strict=True)):
@@ -292,18 +288,16 @@ def _check_children(
         if required:
             want = required if parse(had) >= parse(required) else had
             if got != want and not _older_allowed(got, want, manifest):
-                subject.report(
-                    _fail(
-                        subject,
-                        "backport.child-version",
-                        pair,
-                        field_name,
-                        (*at, version_key),
-                        f"child {child_name} is sent at {got} but {name} {version} requires "
-                        f"{want}; {'fix the version manifest' if manifest else 'add or fix the'} "
-                        f"{'' if manifest else 'obj_relationships entry for ' + repr(field_name)}",
-                        name,
-                    )
+                _report(
+                    subject,
+                    "backport.child-version",
+                    pair,
+                    field_name,
+                    (*at, version_key),
+                    f"child {child_name} is sent at {got} but {name} {version} requires "
+                    f"{want}; {'fix the version manifest' if manifest else 'add or fix the'} "
+                    f"{'' if manifest else 'obj_relationships entry for ' + repr(field_name)}",
+                    name,
                 )
         _check_primitive(subject, child_name, child, child_source, pair, manifest, at)
 
@@ -335,7 +329,7 @@ def _known_fields_only(subject: Subject, primitive: Any) -> Any:
 def _check_readable(subject: Subject, primitive: dict[str, Any], pair: tuple[str, str]) -> None:
     old_cls = subject.node(pair[1]).cls(subject.name)
     try:
-        old_cls.obj_from_primitive(copy.deepcopy(primitive), context=subject.context)
+        old_cls.obj_from_primitive(copied(primitive), context=subject.context)
         return
     except Exception as exc:
         error = exc
@@ -347,9 +341,7 @@ def _check_readable(subject: Subject, primitive: dict[str, Any], pair: tuple[str
         if field is None:
             continue
         try:
-            setattr(
-                probe, field_name, field.from_primitive(probe, field_name, copy.deepcopy(value))
-            )
+            setattr(probe, field_name, field.from_primitive(probe, field_name, copied(value)))
         except Exception:
             culprit = field_name
             break

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
 from oslo_versionedobjects import base, exception
 
-from compat_tests.properties._compare import dig, first_difference, normalized, sets_sorted
+from compat_tests.properties._compare import (
+    canonical_difference,
+    copied,
+    dig,
+)
 from compat_tests.properties.primitives import Primitives
 from compat_tests.properties.subject import Subject
 
@@ -21,7 +24,7 @@ class CurrentCodeIndirection(base.VersionedObjectIndirectionAPI):
 
     def object_backport_versions(self, context: Any, objinst: Any, object_versions: Any) -> Any:
         """Read the primitive with the current code and send it at the caller's versions."""
-        obj = self._cls.obj_from_primitive(copy.deepcopy(objinst), context=context)
+        obj = self._cls.obj_from_primitive(copied(objinst), context=context)
         return obj.obj_to_primitive(
             target_version=object_versions[obj.obj_name()], version_manifest=object_versions
         )
@@ -66,6 +69,14 @@ class _OldNodeSerializer(base.VersionedObjectSerializer):
         return self.deserialize_entity(context, result)
 
 
+def _old_node_serializer(subject: Subject, version: str) -> tuple[type, _OldNodeSerializer]:
+    """The old node's class at ``version`` and its serializer, wired to the current code."""
+    old_cls = subject.node(version).cls(subject.name)
+    api = CurrentCodeIndirection(subject.cls)
+    obj_base = type(subject.name, (old_cls,), {"indirection_api": api})
+    return old_cls, _OldNodeSerializer(obj_base, subject.manifest(version))
+
+
 def check_indirection(
     subject: Subject, obj: Any, version: str, *, primitives: Primitives | None = None
 ) -> None:
@@ -83,12 +94,10 @@ def check_indirection(
 def _check(subject: Subject, obj: Any, version: str, primitives: Primitives | None) -> None:
     if primitives is None:
         primitives = Primitives(obj)
-    node = subject.node(version)
     manifest = subject.manifest(version)  # what its serializer sends: obj_tree_get_versions
-    old_cls = node.cls(subject.name)
-    api = CurrentCodeIndirection(subject.cls)
-    obj_base = type(subject.name, (old_cls,), {"indirection_api": api})
-    serializer = _OldNodeSerializer(obj_base, manifest)
+    old_cls, serializer = subject.memo(
+        ("indirection", version), lambda: _old_node_serializer(subject, version)
+    )
     pair = (str(obj.VERSION), version)
     try:
         received = serializer.deserialize_entity(subject.context, primitives.full)
@@ -100,10 +109,11 @@ def _check(subject: Subject, obj: Any, version: str, primitives: Primitives | No
             f"object_backport_versions: {type(exc).__name__}: {exc}",
         ) from exc
     direct = old_cls.obj_from_primitive(primitives.at(version, manifest), context=subject.context)
-    got = normalized(sets_sorted(received.obj_to_primitive(), subject.descriptors))
-    want = normalized(sets_sorted(direct.obj_to_primitive(), subject.descriptors))
-    path = first_difference(want, got)
-    if path is not None:
+    found = canonical_difference(
+        direct.obj_to_primitive(), received.obj_to_primitive(), subject.descriptors
+    )
+    if found is not None:
+        path, want, got = found
         subject.report(
             subject.failure(
                 "indirection.mismatch",

@@ -13,7 +13,7 @@ from typing import Any
 
 from compat_tests.properties._compare import normalized
 
-__all__ = ["Primitives"]
+__all__ = ["Primitives", "backported"]
 
 
 class Primitives:
@@ -37,3 +37,12 @@ class Primitives:
                 target_version=version, version_manifest=manifest
             )
         return self._at[key]
+
+
+def backported(
+    obj: Any, version: str, manifest: Mapping[str, str] | None, primitives: Primitives | None
+) -> Any:
+    """``obj`` sent at ``version`` (with ``manifest``): from ``primitives`` when shared."""
+    if primitives is None:
+        return obj.obj_to_primitive(target_version=version, version_manifest=manifest)
+    return primitives.at(version, manifest)

@@ -10,11 +10,11 @@ from oslo_serialization import jsonutils
 
 from compat_tests.failures import pointer
 from compat_tests.properties._compare import (
+    canonical_difference,
     dig,
     first_difference,
     normalized,
     same,
-    sets_sorted,
     sorted_by_descriptor,
 )
 from compat_tests.properties.subject import Subject
@@ -63,7 +63,9 @@ def _check_roundtrip(subject: Subject, obj: Any, version: str) -> None:
 
 
 def _check_current_manifest(subject: Subject, obj: Any, primitive: dict, version: str) -> None:
-    manifest = _tree_versions(obj)
+    # What a node at the current versions sends: obj_tree_get_versions of the object's class,
+    # keyed by the classes its fields declare (not by the concrete children it happens to hold).
+    manifest = subject.current_manifest(type(obj))
     try:
         sent = obj.obj_to_primitive(target_version=version, version_manifest=manifest)
     except Exception as exc:
@@ -75,11 +77,9 @@ def _check_current_manifest(subject: Subject, obj: Any, primitive: dict, version
             "obj_make_compatible even at the current version, so it must accept that",
             details={"manifest": manifest},
         ) from exc
-    path = first_difference(
-        normalized(sets_sorted(primitive, subject.descriptors)),
-        normalized(sets_sorted(sent, subject.descriptors)),
-    )
-    if path is not None:
+    found = canonical_difference(primitive, sent, subject.descriptors)
+    if found is not None:
+        path = found[0]
         subject.report(
             subject.failure(
                 "roundtrip.manifest",
@@ -91,14 +91,6 @@ def _check_current_manifest(subject: Subject, obj: Any, primitive: dict, version
                 details={"manifest": manifest},
             )
         )
-
-
-def _tree_versions(obj: Any) -> dict[str, str]:
-    # What a node at the current versions sends: obj_tree_get_versions of the object's class,
-    # keyed by the classes its fields declare (not by the concrete children it happens to hold).
-    from compat_tests.manifests import registry_lookup, tree_versions
-
-    return tree_versions(type(obj), registry_lookup(type(obj)))
 
 
 def _field_at(subject: Subject, path: tuple[Any, ...]) -> str | None:

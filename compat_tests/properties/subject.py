@@ -56,6 +56,18 @@ class Subject:
     #: ``(release, node)`` of each recorded release shipping this class at its current
     #: version with another object graph under it (`compat_tests.graph`).
     releases: Callable[[], list[Any]] = field(default=list)
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, computed once per ``key`` for this subject (what does not change
+        between examples: manifests, old classes wired for a property).  A ``compute``
+        that raises is called again next time.
+        """
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
     @property
     def current(self) -> str:
@@ -159,6 +171,9 @@ class Subject:
 
     def needs_manifest(self) -> bool:
         """True when some object-valued field has no obj_relationships entry (manifest-only)."""
+        return bool(self.memo(("needs-manifest",), self._needs_manifest))
+
+    def _needs_manifest(self) -> bool:
         relationships = getattr(self.cls, "obj_relationships", {}) or {}
         return any(
             isinstance(f, (ovo_fields.ObjectField, ovo_fields.ListOfObjectsField))
@@ -167,8 +182,19 @@ class Subject:
         )
 
     def manifest(self, version: str) -> dict[str, str]:
-        """The version manifest an old node at ``version`` sends: ``obj_tree_get_versions``."""
-        return self.node(version).tree_versions(self.name)
+        """The version manifest an old node at ``version`` sends (computed once per version).
+
+        A new dict each call: callers hand it to project code, which may change it.
+        """
+        node = self.node(version)
+        return dict(self.memo(("manifest", version), lambda: node.tree_versions(self.name)))
+
+    def current_manifest(self, cls: type) -> dict[str, str]:
+        """The manifest a node running the current code sends for ``cls`` (computed once)."""
+        from compat_tests.manifests import current_tree_versions
+
+        found = self.memo(("current-manifest", cls), lambda: current_tree_versions(cls))
+        return dict(found)
 
 
 def loading_field(exc: BaseException) -> str | None:

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from typing import Any
 
 from compat_tests.errors import SnapshotError
 from compat_tests.failures import pointer
 from compat_tests.properties._compare import (
+    canonical_difference,
+    copied,
     dig,
     first_difference,
     normalized,
-    sets_sorted,
 )
 from compat_tests.properties.access import OVO_ACCESS_ERRORS
-from compat_tests.properties.backport import check_backport
+from compat_tests.properties.backport import check_backport, source_changed
+from compat_tests.properties.primitives import Primitives, backported
 from compat_tests.properties.subject import Subject
 
 #: What reading an unset field may always raise (a target adds its own: ``access_errors``).
@@ -54,10 +55,58 @@ def _check(
     sent = old_obj.obj_to_primitive()
     new = _read(subject, sent, pair)
     _check_access(subject, new, sent, pair)
+    lower = tuple(lower)
+    if len(lower) < 2:  # sharing saves two serializations a lower pair and costs two
+        return _unshared(subject, sent, version, pair, lower)
     fresh = _read(subject, sent, pair)
+    # The re-backport and every lower pair share the fresh object's primitives; should one
+    # of them change the object, the whole check runs again unshared, on a new one, so that
+    # each backport sees what it would have seen alone (and backport.mutated-source says who).
+    try:
+        primitives = Primitives(fresh)
+    except Exception:  # not serializable at its own version: each backport says so alone
+        return _unshared(subject, sent, version, pair, lower)
+    try:
+        _check_resent(subject, fresh, sent, version, pair, lower, primitives)
+    except Exception:
+        if not _changed(fresh, primitives):
+            raise
+        return _unshared(subject, sent, version, pair, lower)
+    if _changed(fresh, primitives):
+        return _unshared(subject, sent, version, pair, lower)
+    return fresh
+
+
+def _changed(obj: Any, primitives: Primitives) -> bool:
+    """True when ``obj`` no longer serializes to ``primitives.source`` (or no longer can)."""
+    try:
+        return source_changed(obj, primitives.source) is not None
+    except Exception:
+        return True
+
+
+def _unshared(
+    subject: Subject, sent: dict[str, Any], version: str, pair: tuple[str, str], lower: tuple
+) -> Any:
+    """The re-backport and lower pairs of `_check`, each computing its own primitives."""
+    fresh = _read(subject, sent, pair)
+    _check_resent(subject, fresh, sent, version, pair, lower, None)
+    return fresh
+
+
+def _check_resent(
+    subject: Subject,
+    fresh: Any,
+    sent: dict[str, Any],
+    version: str,
+    pair: tuple[str, str],
+    lower: tuple[str, ...],
+    primitives: Primitives | None,
+) -> None:
+    """``fresh`` sent back to ``version`` gives ``sent`` again; then each lower pair's backport."""
     manifest = subject.manifest(version) if subject.needs_manifest() else None
     try:
-        resent = fresh.obj_to_primitive(target_version=version, version_manifest=manifest)
+        resent = backported(fresh, version, manifest, primitives)
     except Exception as exc:
         raise subject.failure(
             "upgrade.crash",
@@ -72,11 +121,13 @@ def _check(
     transformed = {
         f for f in subject.cls.fields if subject.transformed(f, subject.current, version)
     }
-    path = first_difference(
-        normalized(sets_sorted(_without(subject, sent, transformed), subject.descriptors)),
-        normalized(sets_sorted(_without(subject, back, transformed), subject.descriptors)),
+    found = canonical_difference(
+        _without(subject, sent, transformed),
+        _without(subject, back, transformed),
+        subject.descriptors,
     )
-    if path is not None:
+    if found is not None:
+        path = found[0]
         subject.report(
             subject.failure(
                 "upgrade.rebackport",
@@ -88,8 +139,7 @@ def _check(
             )
         )
     for older in lower:
-        check_backport(subject, fresh, older)
-    return fresh
+        check_backport(subject, fresh, older, primitives=primitives)
 
 
 def _without_filled_defaults(subject: Subject, sent: Any, back: Any) -> Any:
@@ -146,7 +196,7 @@ def _is_default(descriptor: dict[str, Any], value: Any) -> bool:
 def _read(subject: Subject, sent: dict[str, Any], pair: tuple[str, str]) -> Any:
     """The current class's object deserialized from (a copy of) ``sent``."""
     try:
-        return subject.cls.obj_from_primitive(copy.deepcopy(sent), context=subject.context)
+        return subject.cls.obj_from_primitive(copied(sent), context=subject.context)
     except Exception as exc:
         raise subject.failure(
             "upgrade.unreadable",

@@ -182,6 +182,8 @@ def strategy(shape: dict[str, Any] | None, objects: Any = None) -> Any:
     """
     from hypothesis import strategies as st
 
+    from strategies._scalars import wire_characters
+
     if not shape:
         return st.none()
     if "anyOf" in shape:
@@ -192,7 +194,7 @@ def strategy(shape: dict[str, Any] | None, objects: Any = None) -> Any:
         return st.one_of([objects(n, v) for n, v in sorted(shape["objects"].items())])
     kind = shape.get("type")
     simple = {
-        "string": st.text(max_size=8),
+        "string": st.text(wire_characters(), max_size=8),
         "integer": st.integers(-(2**31), 2**31),
         "number": st.floats(allow_nan=False, allow_infinity=False),
         "boolean": st.booleans(),
@@ -206,7 +208,7 @@ def strategy(shape: dict[str, Any] | None, objects: Any = None) -> Any:
         )
     if kind == "object" and "additionalProperties" in shape:
         return st.dictionaries(
-            st.text(min_size=1, max_size=8),
+            st.text(wire_characters(), min_size=1, max_size=8),
             strategy(shape["additionalProperties"], objects),
             max_size=3,
         )

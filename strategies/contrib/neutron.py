@@ -31,6 +31,7 @@ from neutron_lib.utils import net as net_utils
 from oslo_versionedobjects import fields
 
 from strategies import register_field_strategy
+from strategies._scalars import wire_characters
 
 __all__ = [
     "dict_of_misc_values",
@@ -60,7 +61,7 @@ _JSON_SCALARS = (
     | st.booleans()
     | st.integers(min_value=-(2**63), max_value=2**63 - 1)
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20)
+    | st.text(wire_characters(), max_size=20)
 )
 
 
@@ -140,11 +141,11 @@ def dict_of_misc_values(field: fields.Field) -> st.SearchStrategy[dict]:
         _JSON_SCALARS,
         lambda children: (
             st.lists(children, max_size=3)
-            | st.dictionaries(st.text(max_size=8), children, max_size=3)
+            | st.dictionaries(st.text(wire_characters(), max_size=8), children, max_size=3)
         ),
         max_leaves=8,
     )
-    return st.dictionaries(st.text(max_size=12), values, max_size=4)
+    return st.dictionaries(st.text(wire_characters(), max_size=12), values, max_size=4)
 
 
 def uuid_string(field: fields.Field) -> st.SearchStrategy[str]:

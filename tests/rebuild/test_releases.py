@@ -12,8 +12,7 @@ import pytest
 from oslo_utils import versionutils
 from oslo_versionedobjects import base, exception, fields
 
-from compat_tests.manifests import registry_lookup, tree_versions
-from compat_tests.properties.roundtrip import _tree_versions
+from compat_tests.manifests import current_tree_versions, registry_lookup, tree_versions
 from compat_tests.rebuild import OldNode
 from compat_tests.releases import Release, ReleaseStore
 from compat_tests.schema import describe
@@ -130,7 +129,10 @@ def test_manifest_is_keyed_by_the_declared_class_like_obj_tree_get_versions() ->
         "RlDeviceMetadata": "1.0",
         "RlInstanceMetadata": "1.0",
     }
-    assert _tree_versions(_instance()) == {"RlDeviceMetadata": "1.0", "RlInstanceMetadata": "1.0"}
+    assert current_tree_versions(type(_instance())) == {
+        "RlDeviceMetadata": "1.0",
+        "RlInstanceMetadata": "1.0",
+    }
     node = OldNode.for_release(_histories(), OLD_RELEASE, current=CURRENT)
     assert node.tree_versions("RlInstanceMetadata") == {
         "RlDeviceMetadata": "1.0",
@@ -147,7 +149,7 @@ def test_a_manifest_keyed_by_the_concrete_class_is_not_what_ovo_looks_up() -> No
     nic = sent["versioned_object.data"]["devices"][1]
     assert nic["versioned_object.version"] == "1.1"
 
-    declared = _tree_versions(_instance())
+    declared = current_tree_versions(type(_instance()))
     sent = _instance().obj_to_primitive(target_version="1.0", version_manifest=declared)
     nic = sent["versioned_object.data"]["devices"][1]
     assert nic["versioned_object.version"] == "1.0"

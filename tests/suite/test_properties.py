@@ -116,6 +116,33 @@ def test_upgrade_reads_old_objects_and_checks_lower_pairs(suite: ObjectSuite) ->
     assert new.subnets[0].cidr == old_subnet.cidr
 
 
+class _RenamesItselfBelow12(Port):
+    """Backports below 1.2 rewrite the object's own mac_address, not the primitive's."""
+
+    def obj_make_compatible(self, primitive: dict, target_version: str) -> None:
+        super().obj_make_compatible(primitive, target_version)
+        if target_version in ("1.0", "1.1"):
+            self.mac_address = "00:00:00:00:00:01"
+
+
+_RenamesItselfBelow12.__name__ = _RenamesItselfBelow12.__qualname__ = "Port"
+
+
+def test_upgrade_lower_pairs_still_catch_a_backport_that_mutates_its_source(
+    suite: ObjectSuite,
+) -> None:
+    # The lower pairs share the fresh object's primitives; one that changes the object
+    # makes the check run again unshared, so the backport that did it is named.
+    subject = dataclasses.replace(suite.subject("Port"), cls=_RenamesItselfBelow12)
+    node = subject.node("1.3")
+    old = node.cls("Port")(id=UUID, network_id=UUID, mac_address="aa:bb:cc:dd:ee:ff")
+    with Substitute(_RenamesItselfBelow12), pytest.raises(CompatFailure) as caught:
+        check_upgrade(subject, old, ["1.0", "1.1", "1.2"])
+    failure = caught.value.failure
+    assert (failure.code, failure.field) == ("backport.mutated-source", "mac_address")
+    assert failure.pair == "1.3->1.0"  # the first lower pair, as checked alone
+
+
 def test_declared_transform_relaxes_the_value_check(suite: ObjectSuite) -> None:
     class BlanksName(Port):
         def obj_make_compatible(self, primitive: dict, target_version: str) -> None:
