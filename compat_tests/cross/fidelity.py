@@ -51,6 +51,7 @@ def check_fidelity(run: Any, schemas: dict[str, Any], spec: Any) -> None:
         )
         return
     _versions(run, release)
+    _fields(run, release)
     try:
         model = OldNode.for_release(run.histories, release, current=run.classes)
     except OvoCompatError as exc:
@@ -88,6 +89,32 @@ def _versions(run: Any, release: Any) -> None:
                 f"the release file {release.filename} lists {name} at {recorded}; the real "
                 f"{release.name} ships {shipped}",
                 version=shipped or recorded,
+            )
+
+
+def _fields(run: Any, release: Any) -> None:
+    """Each field the real release's classes declare against its recorded schema.
+
+    Deterministic, unlike the reads: a field the snapshot has and the real class lacks (or
+    declares otherwise) is a gap even when no generated example happened to set it.
+    """
+    real = run.node.call("schemas", {})
+    for name, declared in sorted(real.items()):
+        version = run.node.info["objects"].get(name)
+        if name not in run.histories or version not in run.histories[name]:
+            continue  # an unrecorded version is _versions' finding, not a field's
+        recorded = run.histories[name][version].get("fields", {})
+        for key in sorted(set(declared) | set(recorded)):
+            run.result.count("fidelity")
+            if declared.get(key) == recorded.get(key):
+                continue
+            gap(
+                run,
+                name,
+                f"the snapshot records {recorded.get(key, 'no such field')}, the real "
+                f"{release.name} declares {declared.get(key, 'no such field')}",
+                version=version,
+                field=key,
             )
 
 

@@ -216,6 +216,15 @@ def old_node(context: NodeContext) -> Role:
                 "why": f"{type(exc).__name__}: {exc}",
             }
 
+    def schemas() -> dict[str, Any]:
+        from compat_tests.schema import describe_field
+
+        # What this release's own classes declare, for the fidelity check (field by field).
+        return {
+            name: {key: describe_field(f) for key, f in sorted(cls.fields.items())}
+            for name, cls in sorted(classes.items())
+        }
+
     def read(primitive: dict[str, Any]) -> dict[str, Any]:
         cls = cls_of(primitive["versioned_object.name"])
         return outcome(lambda: cls.obj_from_primitive(copy.deepcopy(primitive), ctx))
@@ -290,6 +299,10 @@ def old_node(context: NodeContext) -> Role:
             served.update((api.name, topic) for api in group)
         return served
 
+    def rpc_topics() -> dict[str, list[str]]:
+        # The per-message topics this release's servers consume (Neutron's versioned pushes).
+        return {api.name: sorted(api.topics()) for api in apis() if api.topics is not None}
+
     def client_transport(description: Any) -> Any:
         """The peer's transport for one API's client: routed to its servers, casts answered."""
         from compat_tests.rpc.transport import scoped
@@ -342,11 +355,13 @@ def old_node(context: NodeContext) -> Role:
     return Role(
         ops={
             "tree_versions": tree,
+            "schemas": schemas,
             "read": read,
             "receive": receive,
             "generate": generate,
             "rpc_schemas": rpc_schemas,
             "serve_rpc": serve_rpc,
+            "rpc_topics": rpc_topics,
             "client_methods": methods_of,
             "rpc_problems": rpc_problems,
             "client_calls": client_calls,

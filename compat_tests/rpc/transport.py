@@ -9,7 +9,7 @@ no listener, so no poll sleep per call.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,7 +130,9 @@ class ScopedTransport(oslo_messaging.transport.RPCTransport):
     only logged by the server) and a server that never answers is a timeout.  With
     ``route``, every message is sent to that topic (fanout and server kept): the servers of
     one API listen on its topic, while a client may compute per-message topics (Neutron's
-    resource pushes go to ``neutron-vo-<Resource>-<version>``).
+    resource pushes go to ``neutron-vo-<Resource>-<version>``).  With ``served`` (the topics
+    the servers really consume), a cast to any other topic is dropped, as a broker drops a
+    message nobody consumes, and its topic is kept in ``dropped``.
     """
 
     def __init__(
@@ -139,11 +141,14 @@ class ScopedTransport(oslo_messaging.transport.RPCTransport):
         scope: str,
         cast_timeout: float | None = None,
         route: str | None = None,
+        served: Collection[str] | None = None,
     ) -> None:
         super().__init__(driver)
         self.scope = scope
         self.cast_timeout = cast_timeout
         self.route = route
+        self.served = None if served is None else frozenset(served)
+        self.dropped: list[str] = []
 
     def _scoped(self, target: oslo_messaging.Target) -> oslo_messaging.Target:
         topic = self.route or target.topic
@@ -151,6 +156,9 @@ class ScopedTransport(oslo_messaging.transport.RPCTransport):
 
     def _send(self, target, ctxt, message, wait_for_reply=None, timeout=None, **kwargs):  # type: ignore[no-untyped-def]
         """Send to the scoped topic (a cast waits for its answer with ``cast_timeout``)."""
+        if self.served is not None and not wait_for_reply and target.topic not in self.served:
+            self.dropped.append(target.topic)
+            return None
         if self.cast_timeout is not None and not wait_for_reply:
             wait_for_reply, timeout = True, timeout or self.cast_timeout
         return super()._send(
@@ -168,10 +176,14 @@ class ScopedTransport(oslo_messaging.transport.RPCTransport):
 
 
 def scoped(
-    transport: Any, scope: str, cast_timeout: float | None = None, route: str | None = None
+    transport: Any,
+    scope: str,
+    cast_timeout: float | None = None,
+    route: str | None = None,
+    served: Collection[str] | None = None,
 ) -> ScopedTransport:
     """``transport``'s driver behind a `ScopedTransport` (see there for the options)."""
-    return ScopedTransport(transport._driver, scope, cast_timeout, route)
+    return ScopedTransport(transport._driver, scope, cast_timeout, route, served)
 
 
 def wire(value: Any) -> Any:

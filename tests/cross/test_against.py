@@ -111,7 +111,7 @@ def test_old_server_rejecting_what_the_pinned_client_sends(config, divergent) ->
 
 
 def test_model_gaps_name_the_class_field_method_and_version(config, divergent) -> None:
-    result = _releases.run(config, divergent, examples=2)
+    result = _releases.run(config, divergent, examples=10)
     gaps = [r.failure.render() for r in result.gaps]
     assert any("Network 1.2" in g and "dns_domain" in g for g in gaps), gaps
     assert any("SecurityGroupAgentAPI 1.1" in g and "sync" in g for g in gaps), gaps

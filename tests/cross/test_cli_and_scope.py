@@ -120,3 +120,29 @@ def test_a_rejected_cast_is_seen_with_cast_timeout() -> None:
         server.stop()
         server.wait()
         base.cleanup()
+
+
+def test_a_cast_to_a_topic_the_release_does_not_consume_is_dropped() -> None:
+    """Regression: Neutron's push at a version the old agent does not consume
+    (``neutron-vo-Port-1.11``) was routed to the old server anyway and reported as
+    ``cross.old-server-rejects``; a real broker drops it, since no old agent listens there."""
+    import pytest
+
+    base = rpc_transport("fake:/", "base")
+    routed = scoped(base, "drops", cast_timeout=10, route="t", served=["vo-1.10"])
+    server = oslo_messaging.get_rpc_server(
+        routed, oslo_messaging.Target(topic="t", server="s"), [_Rejecting()], executor="threading"
+    )
+    server.start()
+    try:
+        unserved = oslo_messaging.get_rpc_client(routed, oslo_messaging.Target(topic="vo-1.11"))
+        assert unserved.cast({}, "notify", value=1) is None
+        assert routed.dropped == ["vo-1.11"]
+        served = oslo_messaging.get_rpc_client(routed, oslo_messaging.Target(topic="vo-1.10"))
+        with pytest.raises(TypeError, match="seeded: notify"):
+            served.cast({}, "notify", value=2)  # still routed to the API's servers
+        assert routed.dropped == ["vo-1.11"]
+    finally:
+        server.stop()
+        server.wait()
+        base.cleanup()
