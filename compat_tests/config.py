@@ -223,14 +223,7 @@ def _targets_table(path: Path) -> dict[str, Any]:
 
 def _parse_target(path: Path, name: str, raw: Any) -> Target:
     where = f"{path}: [tool.ovo-compat.targets.{name}]"
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{where} must be a table")
-    unknown = set(raw) - set(_TARGET_KEYS)
-    if unknown:
-        allowed = "\n".join(f"  {k}: {v}" for k, v in _TARGET_KEYS.items())
-        raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(sorted(unknown))}. Allowed keys:\n{allowed}"
-        )
+    check_table(where, raw, _TARGET_KEYS)
     if "objects" not in raw:
         raise ConfigError(f"{where}: missing required key 'objects' (modules to import)")
     objects = _string_list(where, "objects", raw["objects"], _DOTTED_RE, "a module name")
@@ -268,6 +261,21 @@ def _parse_target(path: Path, name: str, raw: Any) -> Target:
         db=_db_table(where, path.parent, raw.get("db")),
         upgrade=_upgrade_table(where, raw.get("upgrade")),
     )
+
+
+def check_table(where: str, raw: Any, keys: Mapping[str, str]) -> None:
+    """`ConfigError` unless ``raw`` is a table whose keys are all in ``keys`` (key -> purpose).
+
+    The message lists every allowed key with its purpose, so the user sees what to write.
+    """
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where} must be a table")
+    unknown = set(raw) - set(keys)
+    if unknown:
+        allowed = "\n".join(f"  {k}: {v}" for k, v in keys.items())
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}. Allowed keys:\n{allowed}"
+        )
 
 
 def _db_table(where: str, root: Path, raw: Any) -> Any:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compat_tests.config import array_of_tables
+from compat_tests.config import array_of_tables, check_table
 from compat_tests.declarations import DeclaredException
 from compat_tests.errors import ConfigError
 
@@ -165,14 +164,7 @@ def parse_db(where: str, root: Path, raw: Any) -> DbConfig | None:
     if raw is None:
         return None
     here = f"{where}.db"
-    if not isinstance(raw, Mapping):
-        raise ConfigError(f"{here} must be a table")
-    unknown = set(raw) - set(_KEYS)
-    if unknown:
-        allowed = "\n".join(f"  {k}: {v}" for k, v in _KEYS.items())
-        raise ConfigError(
-            f"{here}: unknown key(s) {', '.join(sorted(unknown))}. Allowed keys:\n{allowed}"
-        )
+    check_table(here, raw, _KEYS)
     if ("script_location" in raw) == ("alembic_config" in raw):
         raise ConfigError(f"{here}: set exactly one of 'script_location' and 'alembic_config'")
     if not raw.get("previous"):

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from compat_tests.config import array_of_tables
+from compat_tests.config import array_of_tables, check_table
 from compat_tests.errors import ConfigError
 
 __all__ = ["PINNING", "Role", "UpgradeConfig", "check_apis", "parse_upgrade"]
@@ -96,14 +96,7 @@ class UpgradeConfig:
 def parse_upgrade(where: str, raw: Any) -> UpgradeConfig:
     """Validate the ``upgrade`` table of a target; `ConfigError` naming the key otherwise."""
     where = f"{where}.upgrade"
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{where} must be a table")
-    unknown = set(raw) - set(_KEYS)
-    if unknown:
-        allowed = "\n".join(f"  {k}: {v}" for k, v in _KEYS.items())
-        raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(sorted(unknown))}. Allowed keys:\n{allowed}"
-        )
+    check_table(where, raw, _KEYS)
     server_first = raw.get("server_first", False)
     if not isinstance(server_first, bool):
         raise ConfigError(f"{where}: 'server_first' must be true or false")
