@@ -74,6 +74,11 @@ class RpcApi:
     refuses: tuple[type[BaseException], ...] = (oslo_messaging.RPCVersionCapError,)
     topics: Callable[[], Sequence[str]] | None = None
     peer: Callable[[Mapping[str, Any]], Any] | None = None
+    always_passed: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    def served_topics(self) -> list[str]:
+        """The topics a host serves this API on: ``topics()``, else ``topic``."""
+        return list(self.topics()) if self.topics is not None else [self.topic]
 
     def object_base(self, registry: Any = None) -> type | None:
         """The class objects of this API derive from: ``obj_base``, the serializer's, or None.
@@ -145,8 +150,9 @@ def client_methods(api: RpcApi, client: Any) -> tuple[str, ...]:
 def argument_strategy(api: RpcApi, client: Any, method: str) -> st.SearchStrategy[dict]:
     """Keyword arguments for ``client.method(context, **kwargs)``.
 
-    Parameters with a default are sometimes omitted; explicit strategies in
-    ``api.arguments`` win over annotations.
+    Parameters with a default are sometimes omitted, except those
+    ``api.always_passed[method]`` names (the project's callers always pass them);
+    explicit strategies in ``api.arguments`` win over annotations.
     """
     func = getattr(client, method)
     params = list(inspect.signature(func).parameters.values())[1:]  # drop the context
@@ -172,7 +178,8 @@ def argument_strategy(api: RpcApi, client: Any, method: str) -> st.SearchStrateg
                 f"{param.name!r} has no annotation and no default; annotate it or pass "
                 f"RpcApi(arguments={{{method!r}: {{{param.name!r}: <strategy>}}}})"
             )
-        (optional if param.default is not param.empty else required)[param.name] = strategy
+        passed = param.default is param.empty or param.name in api.always_passed.get(method, ())
+        (required if passed else optional)[param.name] = strategy
     return st.fixed_dictionaries(required, optional=optional)
 
 
