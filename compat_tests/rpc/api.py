@@ -46,7 +46,10 @@ class RpcApi:
     ``{parameter: strategy}`` overrides.
 
     ``topics()`` lists the topics a host serves the API on when they are not just
-    ``topic`` (Neutron's agents consume pushes on one topic per resource type and version);
+    ``topic`` (Neutron's agents consume pushes on one topic per resource type and version;
+    a Nova 6.5 compute serves ``compute`` and ``compute-alt``); the harness's live servers
+    serve each.  ``always_passed`` maps a client method to the parameters with a default
+    that the project's callers always pass (never omitted from generated calls);
     ``peer(info)`` returns a context manager the caller's code runs in while it calls one
     host, given that host's node info (``ovo-compat upgrade``: ``objects``, the host's
     object versions), for a client that picks what to send from what its peers reported.
