@@ -21,6 +21,7 @@ at its newest recorded version) and marks it ``inferred``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,7 +133,14 @@ class ReleaseStore:
         return {**release.rpc, **release.objects}
 
     def merge(self, release: Release) -> str:
-        """Record ``release``: ``"recorded"``, ``"unchanged"``, or `ImmutableVersionError`."""
+        """Record ``release``: ``"recorded"``, ``"unchanged"``, ``"extended"``, or an error.
+
+        `ImmutableVersionError` when a version it already lists differs.
+
+        ``"extended"``: the recorded file gains RPC APIs described since it was recorded
+        (the release shipped them all along); every version it already lists must be
+        the same, else the release changed and `ImmutableVersionError` says so.
+        """
         path = self.path(release)
         if not path.is_file():
             write_json_atomic(path, release.as_dict())
@@ -140,6 +148,14 @@ class ReleaseStore:
         old = Release.from_dict(read_json(path), str(path))
         if (dict(old.objects), dict(old.rpc)) == (dict(release.objects), dict(release.rpc)):
             return "unchanged"
+        added = {k: v for k, v in release.rpc.items() if k not in old.rpc}
+        same = dict(old.objects) == dict(release.objects) and all(
+            release.rpc.get(k) == v for k, v in old.rpc.items()
+        )
+        if added and same:
+            extended = dataclasses.replace(old, rpc=dict(sorted({**old.rpc, **added}.items())))
+            write_json_atomic(path, extended.as_dict())
+            return "extended"
         raise ImmutableVersionError(
             f"{path}: release {release.name} is already recorded with other versions; a "
             "release is immutable (the same spec must install the same code). Check the "

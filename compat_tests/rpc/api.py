@@ -46,7 +46,10 @@ class RpcApi:
     ``{parameter: strategy}`` overrides.
 
     ``topics()`` lists the topics a host serves the API on when they are not just
-    ``topic`` (Neutron's agents consume pushes on one topic per resource type and version);
+    ``topic`` (Neutron's agents consume pushes on one topic per resource type and version;
+    a Nova 6.5 compute serves ``compute`` and ``compute-alt``); the harness's live servers
+    serve each.  ``always_passed`` maps a client method to the parameters with a default
+    that the project's callers always pass (never omitted from generated calls);
     ``peer(info)`` returns a context manager the caller's code runs in while it calls one
     host, given that host's node info (``ovo-compat upgrade``: ``objects``, the host's
     object versions), for a client that picks what to send from what its peers reported.
@@ -74,6 +77,11 @@ class RpcApi:
     refuses: tuple[type[BaseException], ...] = (oslo_messaging.RPCVersionCapError,)
     topics: Callable[[], Sequence[str]] | None = None
     peer: Callable[[Mapping[str, Any]], Any] | None = None
+    always_passed: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    def served_topics(self) -> list[str]:
+        """The topics a host serves this API on: ``topics()``, else ``topic``."""
+        return list(self.topics()) if self.topics is not None else [self.topic]
 
     def object_base(self, registry: Any = None) -> type | None:
         """The class objects of this API derive from: ``obj_base``, the serializer's, or None.
@@ -145,8 +153,9 @@ def client_methods(api: RpcApi, client: Any) -> tuple[str, ...]:
 def argument_strategy(api: RpcApi, client: Any, method: str) -> st.SearchStrategy[dict]:
     """Keyword arguments for ``client.method(context, **kwargs)``.
 
-    Parameters with a default are sometimes omitted; explicit strategies in
-    ``api.arguments`` win over annotations.
+    Parameters with a default are sometimes omitted, except those
+    ``api.always_passed[method]`` names (the project's callers always pass them);
+    explicit strategies in ``api.arguments`` win over annotations.
     """
     func = getattr(client, method)
     params = list(inspect.signature(func).parameters.values())[1:]  # drop the context
@@ -172,7 +181,8 @@ def argument_strategy(api: RpcApi, client: Any, method: str) -> st.SearchStrateg
                 f"{param.name!r} has no annotation and no default; annotate it or pass "
                 f"RpcApi(arguments={{{method!r}: {{{param.name!r}: <strategy>}}}})"
             )
-        (optional if param.default is not param.empty else required)[param.name] = strategy
+        passed = param.default is param.empty or param.name in api.always_passed.get(method, ())
+        (required if passed else optional)[param.name] = strategy
     return st.fixed_dictionaries(required, optional=optional)
 
 

@@ -44,6 +44,7 @@ from compat_tests.rpc.transport import Incoming, Outcome, Sent, sync_transport, 
 from compat_tests.window import support_window
 
 __all__ = [
+    "SERVER",
     "Harness",
     "OldServerRejects",
     "Outcome",
@@ -56,6 +57,10 @@ __all__ = [
     "rebuilt_endpoint",
     "too_new_objects",
 ]
+
+SERVER = "ovo-compat"
+"""The ``server`` name of the harness's live servers: a client that routes a message to a
+host (``prepare(server=host)``) reaches them only if its host is this name."""
 
 
 class RpcTimeout(Exception):
@@ -251,10 +256,15 @@ class Harness(fixtures.Fixture):
         conf.set_override("control_exchange", f"ovo-compat-{uuid.uuid4().hex[:12]}")
         transport = oslo_messaging.get_rpc_transport(conf, url=self.url)
         endpoints, serializer = self.endpoints_at(version, version)
-        target = oslo_messaging.Target(topic=self.api.topic, server="ovo-compat")
-        server = oslo_messaging.get_rpc_server(transport, target, endpoints, serializer=serializer)
-        server.start()
-        self._servers[key] = (server, transport)
+        servers = []
+        for topic in self.api.served_topics():  # Nova's computes also serve 'compute-alt'
+            target = oslo_messaging.Target(topic=topic, server=SERVER)
+            servers.append(
+                oslo_messaging.get_rpc_server(transport, target, endpoints, serializer=serializer)
+            )
+        for server in servers:
+            server.start()
+        self._servers[key] = (servers, transport)
         return transport
 
     def _abandon(self, version: str | None) -> None:
@@ -262,11 +272,13 @@ class Harness(fixtures.Fixture):
         self._servers.pop(version or "current", None)
 
     def _stop_live(self) -> None:
-        servers, self._servers = list(self._servers.values()), {}
-        for server, _transport in servers:
-            server.stop()
-        for server, transport in servers:  # stop all first: each wait takes up to a second
-            server.wait()
+        started, self._servers = list(self._servers.values()), {}
+        for servers, _transport in started:
+            for server in servers:
+                server.stop()
+        for servers, transport in started:  # stop all first: each wait takes up to a second
+            for server in servers:
+                server.wait()
             transport.cleanup()
 
 
@@ -278,7 +290,25 @@ def pinned_client(api: RpcApi, transport: Any, cap: str | None, timeout: float) 
         client if isinstance(client, oslo_messaging.RPCClient) else getattr(client, api.client_attr)
     )
     inner.timeout = timeout
+    _bound_prepare(inner, timeout)
     return client
+
+
+def _bound_prepare(rpc: Any, timeout: float) -> None:
+    """Cap the ``timeout`` a client's own ``prepare(timeout=...)`` asks for at ``timeout``.
+
+    Nova prepares long calls with ``timeout=CONF.long_rpc_timeout`` (30 minutes): a call
+    nobody answers would hang the case that long instead of failing as a timeout.
+    """
+    original = rpc.prepare
+
+    def prepare(*args: Any, **kwargs: Any) -> Any:
+        asked = kwargs.get("timeout")
+        if isinstance(asked, (int, float)) and asked > timeout:
+            kwargs["timeout"] = timeout
+        return original(*args, **kwargs)
+
+    rpc.prepare = prepare
 
 
 def _bounded(work: Callable[[], Any], timeout: float, label: str) -> Any:

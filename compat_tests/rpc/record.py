@@ -352,9 +352,15 @@ def _server_annotations(api: RpcApi) -> dict[str, tuple[dict[str, Any], Any]]:
 def _each_example(
     strategy: Any, count: int, work: Callable[[Any], None], *, seed: int | None = None
 ) -> None:
-    """Call ``work`` on ``count`` examples: derandomized, or drawn from ``seed`` (replayable)."""
+    """Call ``work`` on ``count`` examples: derandomized, or drawn from ``seed`` (replayable).
+
+    The examples depend only on ``strategy``, ``count`` and ``seed``, never on what the
+    process imported or generated before (`compat_tests._pure.isolated`).
+    """
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as fixed_seed
+
+    from compat_tests._pure import isolated
 
     @settings(
         max_examples=count,
@@ -368,4 +374,5 @@ def _each_example(
     def run(value: Any) -> None:
         work(value)
 
-    (run if seed is None else fixed_seed(seed)(run))()
+    with isolated():
+        (run if seed is None else fixed_seed(seed)(run))()

@@ -71,7 +71,7 @@ def service(context: Any) -> Any:
 
 def served_topics(api: Any) -> list[str]:
     """The topics a host serves ``api`` on: ``api.topics()``, else its ``topic``."""
-    return list(api.topics()) if api.topics is not None else [api.topic]
+    return api.served_topics()
 
 
 def _api_version(api: Any) -> str:

@@ -8,6 +8,8 @@ in 1.1 while the parent stayed at 1.0.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from oslo_utils import versionutils
 from oslo_versionedobjects import base, exception, fields
@@ -183,6 +185,19 @@ def test_release_files_are_immutable(tmp_path) -> None:
     changed = Release("rl", "1.0.0", {**OLD_RELEASE.objects, "RlNicMetadata": "1.1"})
     with pytest.raises(Exception, match="already recorded with other versions"):
         store.merge(changed)
+
+
+def test_a_release_file_gains_rpc_apis_described_later_but_never_changes(tmp_path) -> None:
+    store = ReleaseStore(tmp_path)
+    store.merge(dataclasses.replace(OLD_RELEASE, rpc={"RlAgentApi": "1.2"}))
+    later = dataclasses.replace(OLD_RELEASE, rpc={"RlAgentApi": "1.2", "RlComputeApi": "6.5"})
+    assert store.merge(later) == "extended"
+    assert store.releases() == [later]
+    assert store.merge(later) == "unchanged"
+    moved = dataclasses.replace(later, rpc={"RlAgentApi": "1.3", "RlComputeApi": "6.5"})
+    with pytest.raises(Exception, match="already recorded with other versions") as caught:
+        store.merge(dataclasses.replace(moved, rpc={**moved.rpc, "RlOtherApi": "1.0"}))
+    assert "RlAgentApi" in str(caught.value)
 
 
 def test_the_suite_builds_old_nodes_from_the_recorded_releases(tmp_path) -> None:

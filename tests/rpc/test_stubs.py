@@ -64,3 +64,21 @@ def test_the_stub_takes_what_the_real_server_takes_and_refuses_the_rest() -> Non
     assert str(inspect.signature(type(endpoint).backport)) == (
         "(self, context, objinst, object_versions)"
     )
+
+
+def test_a_client_cannot_prepare_a_longer_timeout_than_the_harness():
+    """Nova prepares long calls with ``timeout=CONF.long_rpc_timeout`` (1800 s): capped."""
+    from oslo_config import cfg
+
+    from compat_tests.rpc.harness import pinned_client
+    from tests.sample.rpc import SAMPLE_RPC
+
+    transport = oslo_messaging.get_rpc_transport(cfg.ConfigOpts(), url="fake:")
+    try:
+        client = pinned_client(SAMPLE_RPC, transport, "1.3", 0.5)
+        rpc = getattr(client, SAMPLE_RPC.client_attr)
+        assert rpc.prepare(version="1.3", timeout=1800).timeout == 0.5
+        assert rpc.prepare(version="1.3", timeout=0.1).timeout == 0.1
+        assert rpc.prepare(version="1.3").timeout == 0.5
+    finally:
+        transport.cleanup()

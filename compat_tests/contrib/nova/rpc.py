@@ -15,9 +15,8 @@ refused; they answer None, except ``object_backport_versions``, answered by Nova
 ``ConductorManager.object_backport_versions`` (it needs no database).  Objects are
 generated with the target's context (`compat_tests.contrib.nova.context`).
 
-Not described: ``nova.compute.rpcapi.ComputeAPI`` (77 client methods behind a process-wide
-``ClientRouter`` singleton pinned from the database or ``[upgrade_levels] compute``); see
-docs/nova-findings.rst.
+``nova.compute.rpcapi.ComputeAPI`` is described in `compat_tests.contrib.nova.compute`
+(Nova's client with a single-cell router instead of the process-wide ``ClientRouter``).
 """
 
 from __future__ import annotations
