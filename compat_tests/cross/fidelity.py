@@ -16,10 +16,10 @@ counterexample:
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from compat_tests.cross.old import outcome
+from compat_tests.properties._compare import copied
 
 __all__ = ["check_fidelity", "gap", "recorded_release"]
 
@@ -122,9 +122,7 @@ def _read(run: Any, model: Any, release: Any, primitive: dict, real: dict) -> No
     name = primitive["versioned_object.name"]
     version = primitive.get("versioned_object.version")
     run.result.count("fidelity")
-    modelled = outcome(
-        lambda: model.cls(name).obj_from_primitive(copy.deepcopy(primitive), run.context)
-    )
+    modelled = outcome(lambda: model.cls(name).obj_from_primitive(copied(primitive), run.context))
     where = f"{name} {version} sent to {release.name}"
     if modelled["ok"] != real["ok"]:
         said = {

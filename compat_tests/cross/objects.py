@@ -5,14 +5,13 @@ See `compat_tests.cross.run` for the properties; ``run`` is the run's `Run`.
 
 from __future__ import annotations
 
-import copy
 import traceback
 from typing import Any
 
 from compat_tests.cross.old import each_example
 from compat_tests.cross.process import NodeError
 from compat_tests.cross.result import Run
-from compat_tests.properties._compare import dig, first_difference
+from compat_tests.properties._compare import copied, dig, first_difference
 from compat_tests.rpc.transport import wire
 
 __all__ = ["check_objects"]
@@ -74,7 +73,7 @@ def _to_release(run: Run, name: str, obj: Any) -> None:
         return
     _compare_fields(run, name, pair, sent, got["primitive"], "reads")
     try:
-        run.classes[name].obj_from_primitive(copy.deepcopy(got["primitive"]), run.context)
+        run.classes[name].obj_from_primitive(copied(got["primitive"]), run.context)
     except Exception as exc:
         run.fail(
             "cross.new-cannot-read",
@@ -177,7 +176,7 @@ def _from_release(run: Run, name: str) -> None:
         run.result.count("received")
         run.reads.append((primitive, {"ok": True, "version": old, "primitive": primitive}))
         try:
-            obj = cls.obj_from_primitive(copy.deepcopy(primitive), run.context)
+            obj = cls.obj_from_primitive(copied(primitive), run.context)
         except Exception as exc:
             run.fail(
                 "cross.new-cannot-read",

@@ -22,12 +22,12 @@ Role arguments: ``config`` and ``target`` (the target describing the release's m
 
 from __future__ import annotations
 
-import copy
 import importlib.metadata as metadata
 from collections.abc import Callable
 from typing import Any
 
 from compat_tests.cross.node import NodeContext, Role
+from compat_tests.properties._compare import copied
 
 __all__ = [
     "CALL_TIMEOUT",
@@ -80,7 +80,7 @@ class Conductor:
     def object_backport_versions(self, ctxt: Any, objinst: Any, object_versions: Any) -> Any:
         """Read ``objinst`` with this node's classes and send it at the caller's versions."""
         name = objinst["versioned_object.name"]
-        obj = self._classes[name].obj_from_primitive(copy.deepcopy(objinst), self._context)
+        obj = self._classes[name].obj_from_primitive(copied(objinst), self._context)
         return obj.obj_to_primitive(
             target_version=object_versions[name], version_manifest=object_versions
         )
@@ -227,7 +227,7 @@ def old_node(context: NodeContext) -> Role:
 
     def read(primitive: dict[str, Any]) -> dict[str, Any]:
         cls = cls_of(primitive["versioned_object.name"])
-        return outcome(lambda: cls.obj_from_primitive(copy.deepcopy(primitive), ctx))
+        return outcome(lambda: cls.obj_from_primitive(copied(primitive), ctx))
 
     def receive(primitive: dict[str, Any]) -> dict[str, Any]:
         from oslo_versionedobjects import base
@@ -243,7 +243,7 @@ def old_node(context: NodeContext) -> Role:
             "ReleaseSerializer", (base.VersionedObjectSerializer,), {"OBJ_BASE_CLASS": obj_base}
         )
         serializer = serializer_cls()
-        return outcome(lambda: serializer.deserialize_entity(ctx, copy.deepcopy(primitive)))
+        return outcome(lambda: serializer.deserialize_entity(ctx, copied(primitive)))
 
     def generate(name: str, count: int) -> list[dict[str, Any]]:
         from compat_tests.rpc.transport import wire
@@ -301,7 +301,7 @@ def old_node(context: NodeContext) -> Role:
 
     def rpc_topics() -> dict[str, list[str]]:
         # The per-message topics this release's servers consume (Neutron's versioned pushes).
-        return {api.name: sorted(api.topics()) for api in apis() if api.topics is not None}
+        return {api.name: api.served_topics() for api in apis() if api.topics is not None}
 
     def client_transport(description: Any) -> Any:
         """The peer's transport for one API's client: routed to its servers, casts answered."""

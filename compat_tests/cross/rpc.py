@@ -5,7 +5,6 @@ See `compat_tests.cross.run` for the properties; ``run`` is the run's `Run`.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -59,7 +58,9 @@ def _current_client(run: Run, api: Any, cap: str, transport: Any) -> None:
     model = _model_harness(run, api, cap)
     for method in client_methods(api, client):
         for kwargs in each_example(argument_strategy(api, client, method), run.examples):
-            with _peer(api, run):
+            # The client sends what it would send to this peer (Neutron: the versions it
+            # reported, from which the server picks what it pushes).
+            with api.calling(run.node.info):
                 done = watched_call(api, client, method, kwargs)
             if done.get("refused"):
                 run.result.count("rpc-refused")
@@ -130,12 +131,6 @@ def _compare_model_server(
         field=method,
         sent={k: shown(v) for k, v in kwargs.items()},
     )
-
-
-def _peer(api: Any, run: Run) -> Any:
-    """What the client runs in while it calls the release (``RpcApi.peer``: the versions the
-    release reported, from which Neutron's server picks what it pushes)."""
-    return api.peer(run.node.info) if api.peer is not None else contextlib.nullcontext()
 
 
 def _old_client(run: Run, api: Any, cap: str, schema: Mapping[str, Any]) -> None:

@@ -10,6 +10,7 @@ Hypothesis's ``from_type``, the same way ``st.builds`` fills a signature.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import types
 import typing
@@ -82,6 +83,13 @@ class RpcApi:
     def served_topics(self) -> list[str]:
         """The topics a host serves this API on: ``topics()``, else ``topic``."""
         return list(self.topics()) if self.topics is not None else [self.topic]
+
+    def calling(self, peer_info: Mapping[str, Any]) -> contextlib.AbstractContextManager[Any]:
+        """What a client of this API runs in while it calls one host: ``peer(peer_info)``.
+
+        ``peer_info`` is that host's node info; without ``peer`` nothing is changed.
+        """
+        return self.peer(peer_info) if self.peer is not None else contextlib.nullcontext()
 
     def object_base(self, registry: Any = None) -> type | None:
         """The class objects of this API derive from: ``obj_base``, the serializer's, or None.

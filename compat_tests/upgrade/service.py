@@ -218,8 +218,7 @@ class _Service:
         self._count_casts()
         self.casts = {}
         client = self._client(description, peer, cap)
-        around = description.peer(peer_info) if description.peer else contextlib.nullcontext()
-        with around:
+        with description.calling(peer_info):
             counts, problems = self._traffic(description, client, examples, seed)
         served = set(peer_info.get("topics", {}).get(api, served_topics(description)))
         sent = {t: n for (server, t), n in self.casts.items() if server == peer}
