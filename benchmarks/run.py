@@ -142,10 +142,9 @@ def generation_only() -> tuple[int, Timing]:
     suite = ObjectSuite(target, Catalog.load(target).classes, SnapshotStore(target.snapshots))
     runs = []
     for name in sorted(suite.classes):
-        for direction in ("current", "upgrade"):
-            members = suite.shared_members(name, direction)
-            if len(members) > 1:  # the runner shares only then
-                runs.append(suite.shared_strategy(name, direction, members))
+        members = suite.shared_members(name)
+        if len(members) > 1:  # the runner shares only then
+            runs.append(suite.shared_strategy(name, members))
     drawn = [0]
 
     def body(example: object) -> None:

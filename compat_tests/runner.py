@@ -5,14 +5,19 @@ target (with a skip reason for versions below the support window) and
 ``run(case)`` checks one with Hypothesis.  The pytest plugin only parametrizes over
 them.
 
-Generated examples are shared across version pairs, so a class costs as many Hypothesis
-runs as it has directions, not as many as it has pairs.  The first case of a class to
-run (per direction) triggers one *shared run*: each example of the current class is
-checked by the roundtrip, backport, manifest and indirection cases of every selected
-pair; each example of the upgrade direction is a tuple of objects, one per old version,
-each checked by its upgrade case.  A pair's failure is recorded and the other pairs go
-on.  A case then passes if its pair never failed; otherwise its own *dedicated* run
-(the per-case Hypothesis run) finds and shrinks the counterexample.
+Generated examples are shared across version pairs, so a class costs one Hypothesis run,
+not one per pair.  The first case of a class to run triggers its *shared run*: each
+example is an object of the current class, checked by the roundtrip, backport, manifest
+and indirection cases of every selected pair, plus one object per old version of an
+upgrade case, checked by that case.  The old versions' objects are *projected* from a
+second current object (`compat_tests.examples`): each holds its values in the fields both
+versions describe alike, and draws the others (fields the versions describe differently,
+object-valued fields, fields only the old version has) with the old class's own
+strategies.  So each old version's examples range over exactly the values that version's
+strategy draws, at the cost of two drawn objects per example, not one per version.  A
+pair's failure is recorded and the other pairs go on.  A case then passes if its pair never failed;
+otherwise its own *dedicated* run (the per-case Hypothesis run, drawing the old version's
+objects directly) finds and shrinks the counterexample.
 
 Declared exceptions are accounted for by a `compat_tests.declarations.Ledger`
 (shared with the RPC tests of the same run).
@@ -38,6 +43,7 @@ from hypothesis import strategies as st
 import strategies
 from compat_tests.config import DeclaredException, Target
 from compat_tests.declarations import Ledger, first_match
+from compat_tests.examples import SharedExample, SharedExamples
 from compat_tests.failures import CompatFailure, Failure
 from compat_tests.plan import Case, class_cases
 from compat_tests.properties import Shown, Subject, describe, target_access_errors
@@ -65,7 +71,6 @@ class SharedRun:
     """
 
     name: str
-    direction: str
     cases: tuple[Case, ...]
     failures: dict[str, tuple[Exception, str]]
     findings: dict[str, dict[tuple[Any, ...], str]] = field(default_factory=dict)
@@ -110,9 +115,7 @@ class ObjectSuite:
     _nodes: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False)
     _subjects: dict[str, Subject] = field(default_factory=dict, init=False, repr=False)
     _store: Any = field(default=None, init=False, repr=False)
-    _shared: dict[tuple[str, str], SharedRun | None] = field(
-        default_factory=dict, init=False, repr=False
-    )
+    _shared: dict[str, SharedRun | None] = field(default_factory=dict, init=False, repr=False)
     _windows: dict[str, Window | None] = field(default_factory=dict, init=False, repr=False)
     _release_nodes: dict[str, list[tuple[Any, Any]]] = field(
         default_factory=dict, init=False, repr=False
@@ -229,8 +232,8 @@ class ObjectSuite:
     def run(self, case: Case, settings: hypothesis_settings | None = None) -> None:
         """Run ``case``: raises `CompatFailure` (after Hypothesis shrinking) when it fails.
 
-        Pair and roundtrip cases are decided by their class's shared run (run once per
-        direction, with ``settings`` of the first case that needs it); a case that failed
+        Pair and roundtrip cases are decided by their class's shared run (run once, with
+        ``settings`` of the first case that needs it); a case that failed
         there gets a dedicated run that shrinks the counterexample.  Should the dedicated
         run not reproduce it, the failure recorded by the shared run is raised, with its
         example.
@@ -277,39 +280,30 @@ class ObjectSuite:
 
     def _shared_run(self, case: Case, settings: hypothesis_settings | None) -> SharedRun | None:
         """The shared run deciding ``case`` (run on first use), or None if it has none."""
-        key = (case.name, case.definition.direction)
-        if key not in self._shared:
-            members = self.shared_members(*key)
+        if case.name not in self._shared:
+            members = self.shared_members(case.name)
             # Sharing one case with nobody would only add a run.
-            self._shared[key] = self._share(*key, members, settings) if len(members) > 1 else None
-        shared = self._shared[key]
+            shared = self._share(case.name, members, settings) if len(members) > 1 else None
+            self._shared[case.name] = shared
+        shared = self._shared[case.name]
         return shared if shared is not None and case in shared.cases else None
 
-    def shared_members(self, name: str, direction: str) -> tuple[Case, ...]:
-        """The selected, not skipped cases of class ``name`` that the ``direction`` run checks."""
+    def shared_members(self, name: str) -> tuple[Case, ...]:
+        """The selected, not skipped cases of class ``name`` that its shared run checks."""
         return tuple(
             c
             for c in self.class_cases(name)
             if not c.skip
-            and c.definition.direction == direction
+            and c.definition.direction is not None
             and (self.selected is None or c.id in self.selected)
         )
 
-    def shared_strategy(self, name: str, direction: str, members: tuple[Case, ...]) -> Any:
-        """What the shared run draws: a current object, or one old object per upgrade case."""
+    def shared_strategy(self, name: str, members: tuple[Case, ...]) -> st.SearchStrategy:
+        """What the shared run of ``members`` draws: a `SharedExample`."""
         subject = self.subject(name)
-        if direction == "upgrade":
-            return st.tuples(
-                *(
-                    strategies.objects(
-                        subject.node(c.from_version).cls(name),
-                        context=self.context,
-                        rules=self.rules,
-                    )
-                    for c in members
-                )
-            )
-        return strategies.objects(subject.cls, context=self.context, rules=self.rules)
+        upgrades = [c for c in members if c.definition.direction == "upgrade"]
+        olds = [subject.node(c.from_version).cls(name) for c in upgrades]
+        return SharedExamples(subject.cls, olds, self.context, self.rules).strategy()
 
     @staticmethod
     def shared_settings(settings: hypothesis_settings | None) -> hypothesis_settings:
@@ -327,19 +321,18 @@ class ObjectSuite:
         )
 
     def _share(
-        self,
-        name: str,
-        direction: str,
-        members: tuple[Case, ...],
-        settings: hypothesis_settings | None,
+        self, name: str, members: tuple[Case, ...], settings: hypothesis_settings | None
     ) -> SharedRun | None:
         """Check every case of ``members`` on the same examples; None if the run itself broke."""
         subject = self.subject(name)
         checks = [(case, self._property(case, subject)) for case in members]
         failed: dict[str, tuple[Exception, str]] = {}
         findings: dict[str, dict[tuple[Any, ...], str]] = {}
-        upgrade = direction == "upgrade"
-        strategy = self.shared_strategy(name, direction, members)
+        strategy = self.shared_strategy(name, members)
+        # Which old object of the example each upgrade case checks.
+        old_index = {
+            c.id: i for i, c in enumerate(c for c in members if c.definition.direction == "upgrade")
+        }
 
         def record(case: Case, exc: Exception, example: Any) -> None:
             # Never repr(): it may lazy-load.  Objects read as a constructor call.
@@ -360,32 +353,37 @@ class ObjectSuite:
             except Exception as exc:  # recorded per pair; the dedicated run re-raises it
                 record(case, exc, example)
 
-        def body(example: Any) -> None:
+        def body(example: SharedExample) -> None:
             # A failed case is still checked, for the other distinct findings it meets.
-            todo = [(i, c, check) for i, (c, check) in enumerate(checks) if not done(c)]
-            if upgrade:  # one object per old version, each checked by its own case
-                for index, case, check in todo:
-                    run(case, check, example[index], example[index])
-                return
+            todo = [(c, check) for c, check in checks if not done(c)]
+            current = [(c, check) for c, check in todo if c.id not in old_index]
+            if current:
+                check_current(current, example.current)
+            for case, check in todo:  # each old version's object, checked by its own case
+                if case.id in old_index:
+                    old = example.olds[old_index[case.id]]
+                    run(case, check, old, old)
+
+        def check_current(current: list[tuple[Case, Callable[..., Any]]], obj: Any) -> None:
             # In-place checks share the example and its primitive; every other check gets
             # its own copy, so a backport that mutates its source changes nothing they see.
-            pristine = copy.deepcopy(example)
-            in_place = [(c, check) for _, c, check in todo if c.definition.in_place]
+            pristine = copy.deepcopy(obj)
+            in_place = [(c, check) for c, check in current if c.definition.in_place]
             if in_place:
-                self._in_place(in_place, example, pristine, run, record)
-            isolated = [(c, check) for _, c, check in todo if not c.definition.in_place]
+                self._in_place(in_place, obj, pristine, run, record)
+            isolated = [(c, check) for c, check in current if not c.definition.in_place]
             for index, (case, check) in enumerate(isolated):
                 # the last one may have pristine itself: nobody needs it afterwards
-                obj = pristine if index == len(isolated) - 1 else copy.deepcopy(pristine)
-                run(case, check, obj, pristine)
+                mine = pristine if index == len(isolated) - 1 else copy.deepcopy(pristine)
+                run(case, check, mine, pristine)
 
-        body.__name__ = body.__qualname__ = f"shared_{direction}_{name}"
+        body.__name__ = body.__qualname__ = f"shared_{name}"
         self.shared_runs += 1
         try:
             self.shared_settings(settings)(given(example=strategy)(body))()
         except Exception:  # e.g. no strategy for a field: each dedicated run reports it
             return None
-        return SharedRun(name, direction, members, failed, findings)
+        return SharedRun(name, members, failed, findings)
 
     def _in_place(
         self,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
+import datetime
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -183,6 +185,37 @@ def _build_objects(
         return obj
 
     return st.fixed_dictionaries(required, optional=optional).map(instantiate)
+
+
+# Values a field stores as they are: sharing one between two objects changes nothing.
+_IMMUTABLE = (str, int, float, bool, bytes, type(None), datetime.datetime)
+
+
+def project(
+    source: base.VersionedObject, target: base.VersionedObject, names: Iterable[str]
+) -> base.VersionedObject:
+    """Give ``target`` the value ``source`` holds in each field of ``names`` that it sets.
+
+    Fields ``source`` leaves unset stay as ``target`` has them.  Values are copied, so the
+    two objects share nothing a check could change.  Used to build an old version's
+    example from a drawn current one: ``names`` must be fields both classes define
+    alike (same type, nullability and default), holding no objects.  Returns ``target``.
+    """
+    owner = target.obj_name()
+    for name in names:
+        if not source.obj_attr_is_set(name):
+            continue
+        value = getattr(source, name)
+        if not isinstance(value, _IMMUTABLE):
+            value = copy.deepcopy(value)
+        try:
+            setattr(target, name, value)
+        except (ValueError, TypeError) as exc:
+            raise StrategyError(
+                f"{owner}.{name} {target.VERSION} rejects {value!r}, which the current "
+                f"{owner}.{name} accepted although both fields are described alike: {exc}"
+            ) from exc
+    return target
 
 
 class _Children:

@@ -169,3 +169,36 @@ class CrashesWhenSentWithAManifest(port.Port):
         super().obj_make_compatible(primitive, target_version)
         if _target(target_version) >= (1, 4):
             primitive["binding_rules"] = [port.PortBindingRule.obj_name()]
+
+
+class _MarksRebuiltObjects(port.Port):
+    """A Port that remembers it was rebuilt from a primitive (as a conductor's copy is)."""
+
+    @classmethod
+    def _obj_from_primitive(cls, context, objver, primitive):  # type: ignore[no-untyped-def]
+        obj = super()._obj_from_primitive(context, objver, primitive)
+        obj._rebuilt = True
+        return obj
+
+
+_MarksRebuiltObjects.__name__ = _MarksRebuiltObjects.__qualname__ = "Port"
+
+
+@_variant
+class ConductorBackportsDifferently(_MarksRebuiltObjects):
+    """Backport of an object rebuilt from a primitive (the conductor's) rewrites mac_address."""
+
+    def obj_make_compatible(self, primitive: dict, target_version: str) -> None:
+        super().obj_make_compatible(primitive, target_version)
+        if getattr(self, "_rebuilt", False) and _target(target_version) < (1, 3):
+            primitive["mac_address"] = "00:00:00:00:00:00"
+
+
+@_variant
+class ConductorSendsTooNewStatus(_MarksRebuiltObjects):
+    """The conductor's backport leaves a status (DEGRADED, added in 1.3) old nodes reject."""
+
+    def obj_make_compatible(self, primitive: dict, target_version: str) -> None:
+        super().obj_make_compatible(primitive, target_version)
+        if getattr(self, "_rebuilt", False) and _target(target_version) < (1, 3):
+            primitive["status"] = "DEGRADED"

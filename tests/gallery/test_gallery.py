@@ -133,3 +133,20 @@ def test_crash_when_sent_with_a_manifest_at_the_current_version_is_caught() -> N
     failure = _one(found, "roundtrip.manifest", "PortBindingRule", "1.4->1.4")
     text = failure.render()
     assert "Port" in text and "version_manifest" in text
+
+
+def test_conductor_backport_differing_from_a_direct_one_is_caught() -> None:
+    # The old node reads what object_backport_versions answers; here it differs from the
+    # direct backport, so the shortcut taken when both primitives are equal must not apply.
+    found = failures(broken.ConductorBackportsDifferently, props={"indirection"})
+    failure = _one(found, "indirection.mismatch", "mac_address", "1.4->1.2")
+    _names_everything(failure, "Port", "mac_address")
+    assert {f.code for f in found} == {"indirection.mismatch"}
+    assert {f.pair for f in found} == {"1.4->1.2", "1.4->1.1", "1.4->1.0"}
+
+
+def test_conductor_backport_an_old_node_cannot_read_is_caught() -> None:
+    found = failures(broken.ConductorSendsTooNewStatus, props={"indirection"})
+    failure = _one(found, "indirection.unreadable", "DEGRADED", "1.4->1.2")
+    assert "Port" in failure.render() and "object_backport_versions" in failure.render()
+    assert {f.code for f in found} == {"indirection.unreadable"}
