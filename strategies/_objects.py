@@ -7,7 +7,7 @@ import copy
 import dataclasses
 import datetime
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from hypothesis import strategies as st
@@ -174,14 +174,16 @@ def _build_objects(
         if version is not None:
             obj.VERSION = version
         for name, value in values.items():
-            try:
-                setattr(obj, name, value)
-            except (ValueError, TypeError) as exc:
-                raise StrategyError(
+            _assign(
+                obj,
+                name,
+                value,
+                lambda exc, name=name, value=value: (
                     f"The strategy for {owner}.{name} drew {value!r}, which the field rejects: "
                     f"{exc}. Register a strategy that draws only accepted values with "
-                    f"strategies.register_field_strategy(<its field type>, ...)"
-                ) from exc
+                    "strategies.register_field_strategy(<its field type>, ...)"
+                ),
+            )
         return obj
 
     return st.fixed_dictionaries(required, optional=optional).map(instantiate)
@@ -208,14 +210,28 @@ def project(
         value = getattr(source, name)
         if not isinstance(value, _IMMUTABLE):
             value = copy.deepcopy(value)
-        try:
-            setattr(target, name, value)
-        except (ValueError, TypeError) as exc:
-            raise StrategyError(
+        _assign(
+            target,
+            name,
+            value,
+            lambda exc, name=name, value=value: (
                 f"{owner}.{name} {target.VERSION} rejects {value!r}, which the current "
                 f"{owner}.{name} accepted although both fields are described alike: {exc}"
-            ) from exc
+            ),
+        )
     return target
+
+
+def _assign(
+    obj: base.VersionedObject, name: str, value: object, problem: Callable[[Exception], str]
+) -> None:
+    """``setattr(obj, name, value)``; a rejected value is a `StrategyError` saying
+    ``problem(the field's own error)``.
+    """
+    try:
+        setattr(obj, name, value)
+    except (ValueError, TypeError) as exc:
+        raise StrategyError(problem(exc)) from exc
 
 
 class _Children:

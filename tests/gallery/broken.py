@@ -172,7 +172,9 @@ class CrashesWhenSentWithAManifest(port.Port):
 
 
 class _MarksRebuiltObjects(port.Port):
-    """A Port that remembers it was rebuilt from a primitive (as a conductor's copy is)."""
+    """A Port whose backport below 1.3 edits the primitive (`edit`) only when the object was
+    rebuilt from a primitive, as the conductor's copy answering object_backport_versions is.
+    """
 
     @classmethod
     def _obj_from_primitive(cls, context, objver, primitive):  # type: ignore[no-untyped-def]
@@ -180,25 +182,29 @@ class _MarksRebuiltObjects(port.Port):
         obj._rebuilt = True
         return obj
 
+    def obj_make_compatible(self, primitive: dict, target_version: str) -> None:
+        super().obj_make_compatible(primitive, target_version)
+        if getattr(self, "_rebuilt", False) and _target(target_version) < (1, 3):
+            self.edit(primitive)
+
+    def edit(self, primitive: dict) -> None:
+        """What the conductor's backport does wrong."""
+
 
 _MarksRebuiltObjects.__name__ = _MarksRebuiltObjects.__qualname__ = "Port"
 
 
 @_variant
 class ConductorBackportsDifferently(_MarksRebuiltObjects):
-    """Backport of an object rebuilt from a primitive (the conductor's) rewrites mac_address."""
+    """The conductor's backport rewrites mac_address, which a direct backport keeps."""
 
-    def obj_make_compatible(self, primitive: dict, target_version: str) -> None:
-        super().obj_make_compatible(primitive, target_version)
-        if getattr(self, "_rebuilt", False) and _target(target_version) < (1, 3):
-            primitive["mac_address"] = "00:00:00:00:00:00"
+    def edit(self, primitive: dict) -> None:
+        primitive["mac_address"] = "00:00:00:00:00:00"
 
 
 @_variant
 class ConductorSendsTooNewStatus(_MarksRebuiltObjects):
     """The conductor's backport leaves a status (DEGRADED, added in 1.3) old nodes reject."""
 
-    def obj_make_compatible(self, primitive: dict, target_version: str) -> None:
-        super().obj_make_compatible(primitive, target_version)
-        if getattr(self, "_rebuilt", False) and _target(target_version) < (1, 3):
-            primitive["status"] = "DEGRADED"
+    def edit(self, primitive: dict) -> None:
+        primitive["status"] = "DEGRADED"
