@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Generator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _TARGET_KEY = pytest.StashKey["Target | None"]()
 _CONTEXT_KEY = pytest.StashKey["RunContext"]()
 _STALE_KEY = pytest.StashKey[list]()
+_RECHECK_KEY = pytest.StashKey[list]()
 _USAGE_KEY = pytest.StashKey["tuple[set[int], set[int]]"]()
 _STATS_KEY = pytest.StashKey["RunStats"]()
 _PROFILE_KEY = pytest.StashKey[str]()
@@ -415,6 +416,10 @@ def _without_group(item: pytest.Item) -> str:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run when a declared exception never fired (aggregated over xdist workers).
 
+    In a derandomized run each process first rechecks the declarations its cases did
+    not meet (`compat_tests.runner.ObjectSuite.recheck_unfired`); new findings the recheck
+    meets fail the run as well.
+
     Also totals what the run exercised for the terminal summary.
     """
     config = session.config
@@ -422,6 +427,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     stats = run_stats(config)
     if _CONTEXT_KEY in config.stash:
         objects = config.stash[_CONTEXT_KEY].objects
+        if _deterministic() and session.exitstatus == pytest.ExitCode.OK:
+            _rechecks(config).append(asdict(objects.recheck_unfired()))
         fired, covered = config.stash[_CONTEXT_KEY].ledger.usage()
         usage[0].update(fired)
         usage[1].update(covered)
@@ -431,6 +438,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         config.workeroutput["ovo_compat_usage"] = [sorted(usage[0]), sorted(usage[1])]
         config.workeroutput["ovo_compat_stats"] = stats.as_dict()
         config.workeroutput["ovo_compat_deselected"] = config.stash.get(_DESELECTED_KEY, 0)
+        config.workeroutput["ovo_compat_rechecks"] = _rechecks(config)
         return
     target = configured_target(config)
     if target is None:
@@ -439,9 +447,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
     stale = stale_from_usage(target, *usage)
     config.stash[_STALE_KEY] = stale
-    # Only a derandomized run (the ci profile) is sure to meet the rare input a declared
-    # exception describes; a randomized run reports a stale declaration without failing.
+    # A derandomized run (the ci profile) meets the same input every time, and has rechecked
+    # unmet declarations with more examples; a randomized run reports a stale declaration
+    # without failing.
     if stale and _deterministic() and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if _recheck(config).findings and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
     if config.stash.get(_BAD_INPUT_KEY, False):
         session.exitstatus = BAD_INPUT
@@ -476,11 +487,36 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     # every worker collects (and deselects) the same tests
     deselected = workeroutput.get("ovo_compat_deselected", 0)
     node.config.stash[_DESELECTED_KEY] = max(node.config.stash.get(_DESELECTED_KEY, 0), deselected)
+    _rechecks(node.config).extend(workeroutput.get("ovo_compat_rechecks", []))
     output = workeroutput.get("ovo_compat_usage")
     if output:
         usage = _usage(node.config)
         usage[0].update(output[0])
         usage[1].update(output[1])
+
+
+def _rechecks(config: pytest.Config) -> list[dict[str, Any]]:
+    """`compat_tests.runner.Recheck` of this process and of its xdist workers, as dicts."""
+    if _RECHECK_KEY not in config.stash:
+        config.stash[_RECHECK_KEY] = []
+    return config.stash[_RECHECK_KEY]
+
+
+def _recheck(config: pytest.Config) -> Any:
+    """The rechecks of the whole run (every worker's) as one `Recheck`."""
+    from compat_tests.runner import Recheck
+
+    done = [
+        Recheck(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+        for d in _rechecks(config)
+    ]
+    return Recheck(
+        classes=tuple(sorted({c for r in done for c in r.classes})),
+        factor=max((r.factor for r in done), default=Recheck.factor),
+        examples=sum(r.examples for r in done),
+        met=sum(r.met for r in done),
+        findings=tuple(f for r in done for f in r.findings),
+    )
 
 
 def _usage(config: pytest.Config) -> tuple[set[int], set[int]]:
@@ -505,6 +541,18 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             terminalreporter.write_line(inferred)
         if stats.slowest():
             terminalreporter.write_line(stats.slowest())
+    recheck = _recheck(config)
+    if recheck.classes:
+        terminalreporter.write_line(recheck.render())
+    if recheck.findings:
+        terminalreporter.section("ovo-compat", sep="=")
+        terminalreporter.write_line(
+            f"ovo-compat: the recheck's extra examples met {len(recheck.findings)} undeclared "
+            "finding(s) the profile's examples did not (real failures: fix or declare them; "
+            "OVO_COMPAT_PROFILE=thorough checks more examples everywhere):"
+        )
+        for text in recheck.findings:
+            terminalreporter.write_line(f"  - {text}")
     stale = config.stash.get(_STALE_KEY, [])
     if stale:
         from compat_tests.report import render_stale

@@ -53,7 +53,10 @@ from compat_tests.properties.primitives import Primitives
 from compat_tests.report.counterexample import constructor
 from compat_tests.window import Window, support_window
 
-__all__ = ["ObjectSuite", "SharedRun"]
+__all__ = ["ObjectSuite", "Recheck", "SharedRun"]
+
+#: How many times the profile's examples `ObjectSuite.recheck_unfired` draws.
+RECHECK_FACTOR = 10
 
 _SHARED_HEALTH_OK = (
     HealthCheck.too_slow,
@@ -385,6 +388,38 @@ class ObjectSuite:
             return None
         return SharedRun(name, members, failed, findings)
 
+    def recheck_unfired(self, factor: int = RECHECK_FACTOR) -> Recheck:
+        """Look harder for declared exceptions that the cases covering them did not meet.
+
+        A declaration describes a finding that needs particular input (a rare enum value
+        deep in a child object), which the profile's examples may simply not have drawn:
+        that makes a declaration unmet, not stale.  Each class with such a declaration
+        gets its shared run again with ``factor`` times the examples (a derandomized run
+        draws what it drew before and more); a declaration that fires there is met.  The
+        run's counts are left as they were (`Recheck` says what the recheck checked).
+        """
+        unmet = set(self.ledger.covered_indexes) - set(self.ledger.fired_indexes)
+        names = {self.target.exceptions[i].object for i in unmet}
+        shared = sorted(n for n in names if self._shared.get(n) is not None)
+        found: list[str] = []
+        checked = self.examples_checked
+        budget = hypothesis_settings()
+        bigger = hypothesis_settings(budget, max_examples=budget.max_examples * factor)
+        saved = (dict(self.class_seconds), dict(self.class_examples), self.progress)
+        self.progress = None
+        try:
+            for name in shared:
+                before = self._shared[name]
+                run = self._share(name, before.cases, bigger)
+                for case_id, met in (run.findings if run is not None else {}).items():
+                    known = before.findings.get(case_id, {})
+                    found.extend(text for key, text in met.items() if key not in known)
+        finally:
+            examples, self.examples_checked = self.examples_checked - checked, checked
+            self.class_seconds, self.class_examples, self.progress = saved
+        still = set(self.ledger.covered_indexes) - set(self.ledger.fired_indexes)
+        return Recheck(tuple(shared), factor, examples, len(unmet) - len(still), tuple(found))
+
     def _in_place(
         self,
         checks: list[tuple[Case, Callable[..., Any]]],
@@ -498,6 +533,31 @@ class ObjectSuite:
     def stale_exceptions(self) -> list[DeclaredException]:
         """Declared exceptions that never fired although a case they cover ran."""
         return self.ledger.stale()
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """What `ObjectSuite.recheck_unfired` did: the classes it ran again (with ``factor``
+    times the examples), the examples it checked, how many unmet declarations it met, and
+    the new undeclared findings it met (rendered: real findings the profile's examples
+    missed).
+    """
+
+    classes: tuple[str, ...] = ()
+    factor: int = RECHECK_FACTOR
+    examples: int = 0
+    met: int = 0
+    findings: tuple[str, ...] = ()
+
+    def render(self) -> str:
+        """One line for the terminal summary (empty when nothing was rechecked)."""
+        if not self.classes:
+            return ""
+        return (
+            f"ovo-compat: rechecked {', '.join(self.classes)} with {self.factor}x the "
+            f"examples ({self.examples} checked) for declared exceptions their cases did not "
+            f"meet: {self.met} met"
+        )
 
 
 #: Distinct findings a shared run records per case before it stops checking that case.

@@ -208,3 +208,20 @@ class ConductorSendsTooNewStatus(_MarksRebuiltObjects):
 
     def edit(self, primitive: dict) -> None:
         primitive["status"] = "DEGRADED"
+
+
+@_variant
+class CrashesLate(port.Port):
+    """Backports to older versions crash once ``limit`` of them have run: input so rare that
+    the profile's examples miss it and only more examples meet it.
+    """
+
+    calls = 0
+    limit: int | None = None
+
+    def obj_make_compatible(self, primitive: dict, target_version: str) -> None:
+        if target_version != self.VERSION:
+            type(self).calls += 1
+            if type(self).limit is not None and type(self).calls > type(self).limit:
+                raise RuntimeError("crashed late")
+        super().obj_make_compatible(primitive, target_version)
