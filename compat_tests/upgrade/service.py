@@ -22,7 +22,7 @@ import contextlib
 import threading
 from typing import Any
 
-__all__ = ["installed_release", "served_topics", "service"]
+__all__ = ["installed_release", "service"]
 
 #: Problems kept per (API, method, code) and node, so a flood stays readable.
 _KEEP = 1
@@ -62,16 +62,11 @@ def service(context: Any) -> Any:
             "apis": {name: _api_version(api) for name, api in apis.items()},
             "release": installed_release(target),
             "methods": methods,
-            "topics": {name: served_topics(apis[name]) for name in args["hosts"] if name in apis},
+            "topics": {name: apis[name].served_topics() for name in args["hosts"] if name in apis},
             "objects": _object_versions(catalog.classes),
         },
         close=close,
     )
-
-
-def served_topics(api: Any) -> list[str]:
-    """The topics a host serves ``api`` on: ``api.topics()``, else its ``topic``."""
-    return api.served_topics()
 
 
 def _api_version(api: Any) -> str:
@@ -169,7 +164,7 @@ class _Service:
 
         by_topic: dict[str, list[Any]] = {}
         for api in hosted:
-            for topic in served_topics(api):
+            for topic in api.served_topics():
                 by_topic.setdefault(topic, []).append(api)
         for topic, apis in by_topic.items():
             first = apis[0]
@@ -220,7 +215,7 @@ class _Service:
         client = self._client(description, peer, cap)
         with description.calling(peer_info):
             counts, problems = self._traffic(description, client, examples, seed)
-        served = set(peer_info.get("topics", {}).get(api, served_topics(description)))
+        served = set(peer_info.get("topics", {}).get(api, description.served_topics()))
         sent = {t: n for (server, t), n in self.casts.items() if server == peer}
         return {
             **counts,
