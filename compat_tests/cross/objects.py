@@ -11,6 +11,7 @@ from typing import Any
 from compat_tests.cross.old import each_example
 from compat_tests.cross.process import NodeError
 from compat_tests.cross.result import Run
+from compat_tests.failures import pointer
 from compat_tests.properties._compare import copied, dig, first_difference
 from compat_tests.rpc.transport import wire
 
@@ -117,7 +118,7 @@ def _compare_fields(
                 pair=pair,
                 field=key,
                 sent=sent,
-                location="/" + "/".join(str(p) for p in path),
+                location=pointer(*path),
             )
 
 
@@ -216,5 +217,5 @@ def _compare_back(run: Run, name: str, pair: tuple[str, str], original: dict, ba
             pair=pair,
             field=str(path[1]) if len(path) > 1 else None,
             sent=original,
-            location="/" + "/".join(str(p) for p in path),
+            location=pointer(*path),
         )
