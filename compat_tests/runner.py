@@ -405,8 +405,8 @@ class ObjectSuite:
         checked = self.examples_checked
         budget = hypothesis_settings()
         bigger = hypothesis_settings(budget, max_examples=budget.max_examples * factor)
-        saved = (dict(self.class_seconds), dict(self.class_examples), self.progress)
-        self.progress = None
+        saved = (dict(self.class_seconds), dict(self.class_examples), self.shared_runs)
+        progress, self.progress = self.progress, None
         try:
             for name in shared:
                 before = self._shared[name]
@@ -416,7 +416,8 @@ class ObjectSuite:
                     found.extend(text for key, text in met.items() if key not in known)
         finally:
             examples, self.examples_checked = self.examples_checked - checked, checked
-            self.class_seconds, self.class_examples, self.progress = saved
+            self.class_seconds, self.class_examples, self.shared_runs = saved
+            self.progress = progress
         still = set(self.ledger.covered_indexes) - set(self.ledger.fired_indexes)
         return Recheck(tuple(shared), factor, examples, len(unmet) - len(still), tuple(found))
 

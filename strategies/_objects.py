@@ -169,22 +169,18 @@ def _build_objects(
             strategy = strategy.filter(lambda value: value is not None)
         (required if is_required else optional)[name] = strategy
 
+    def rejected(name: str, value: object, exc: Exception) -> str:
+        return (
+            f"The strategy for {owner}.{name} drew {value!r}, which the field rejects: "
+            f"{exc}. Register a strategy that draws only accepted values with "
+            "strategies.register_field_strategy(<its field type>, ...)"
+        )
+
     def instantiate(values: dict[str, object]) -> base.VersionedObject:
         obj = cls() if context is None else cls(context=context)
         if version is not None:
             obj.VERSION = version
-        for name, value in values.items():
-            _assign(
-                obj,
-                name,
-                value,
-                lambda exc, name=name, value=value: (
-                    f"The strategy for {owner}.{name} drew {value!r}, which the field rejects: "
-                    f"{exc}. Register a strategy that draws only accepted values with "
-                    "strategies.register_field_strategy(<its field type>, ...)"
-                ),
-            )
-        return obj
+        return _assign(obj, values.items(), rejected)
 
     return st.fixed_dictionaries(required, optional=optional).map(instantiate)
 
@@ -204,34 +200,35 @@ def project(
     alike (same type, nullability and default), holding no objects.  Returns ``target``.
     """
     owner = target.obj_name()
-    for name in names:
-        if not source.obj_attr_is_set(name):
-            continue
-        value = getattr(source, name)
-        if not isinstance(value, _IMMUTABLE):
-            value = copy.deepcopy(value)
-        _assign(
-            target,
-            name,
-            value,
-            lambda exc, name=name, value=value: (
-                f"{owner}.{name} {target.VERSION} rejects {value!r}, which the current "
-                f"{owner}.{name} accepted although both fields are described alike: {exc}"
-            ),
+
+    def rejected(name: str, value: object, exc: Exception) -> str:
+        return (
+            f"{owner}.{name} {target.VERSION} rejects {value!r}, which the current "
+            f"{owner}.{name} accepted although both fields are described alike: {exc}"
         )
-    return target
+
+    values = []
+    for name in names:
+        if source.obj_attr_is_set(name):
+            value = getattr(source, name)
+            values.append((name, value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value)))
+    return _assign(target, values, rejected)
 
 
 def _assign(
-    obj: base.VersionedObject, name: str, value: object, problem: Callable[[Exception], str]
-) -> None:
-    """``setattr(obj, name, value)``; a rejected value is a `StrategyError` saying
-    ``problem(the field's own error)``.
+    obj: base.VersionedObject,
+    values: Iterable[tuple[str, object]],
+    rejected: Callable[[str, object, Exception], str],
+) -> base.VersionedObject:
+    """Set each ``(name, value)`` of ``values`` on ``obj`` and return it; a value the field
+    rejects is a `StrategyError` saying ``rejected(name, value, the field's own error)``.
     """
-    try:
-        setattr(obj, name, value)
-    except (ValueError, TypeError) as exc:
-        raise StrategyError(problem(exc)) from exc
+    for name, value in values:
+        try:
+            setattr(obj, name, value)
+        except (ValueError, TypeError) as exc:
+            raise StrategyError(rejected(name, value, exc)) from exc
+    return obj
 
 
 class _Children:

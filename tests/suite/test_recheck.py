@@ -36,12 +36,13 @@ def test_a_declaration_the_examples_missed_is_met_by_more_examples_and_not_stale
     with Substitute(_CrashesLate):
         _run_backports(suite)
         assert suite.stale_exceptions() == [_MEETS, _STALE]
-        checked = suite.examples_checked
+        checked, runs = suite.examples_checked, suite.shared_runs
         recheck = suite.recheck_unfired(factor=3)
     assert recheck.classes == ("Port",)
     assert recheck.met == 1 and recheck.findings == ()
     assert recheck.examples > checked  # more examples than the run had...
     assert suite.examples_checked == checked  # ...and not counted as the run's
+    assert suite.shared_runs == runs
     assert suite.stale_exceptions() == [_STALE]  # really stale: no example meets it
     assert "rechecked Port with 3x the examples" in recheck.render()
     assert "1 met" in recheck.render()
