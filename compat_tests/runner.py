@@ -30,13 +30,12 @@ import copy
 import dataclasses
 import functools
 import os
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, given
+from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -46,6 +45,7 @@ from compat_tests.declarations import Ledger, first_match
 from compat_tests.examples import SharedExample, SharedExamples
 from compat_tests.failures import CompatFailure, Failure
 from compat_tests.plan import Case, class_cases
+from compat_tests.profiles import run_name, run_named
 from compat_tests.properties import Shown, Subject, describe, target_access_errors
 from compat_tests.properties.backport import source_changed
 from compat_tests.properties.guarantees import target_rules
@@ -380,10 +380,9 @@ class ObjectSuite:
                 mine = pristine if index == len(isolated) - 1 else copy.deepcopy(pristine)
                 run(case, check, mine, pristine)
 
-        body.__name__ = body.__qualname__ = f"shared_{name}"
         self.shared_runs += 1
         try:
-            self.shared_settings(settings)(given(example=strategy)(body))()
+            run_named(body, f"shared_{name}", self.shared_settings(settings), example=strategy)
         except Exception:  # e.g. no strategy for a field: each dedicated run reports it
             return None
         return SharedRun(name, members, failed, findings)
@@ -473,10 +472,14 @@ class ObjectSuite:
             self._count(case.name)
             self._guarded(case, lambda: check(obj.value))
 
-        body.__name__ = body.__qualname__ = _identifier(case)
         # One shrunk counterexample per case reads better than an exception group.
         chosen = hypothesis_settings(settings, report_multiple_bugs=False)
-        chosen(given(obj=strategy)(body))()
+        run_named(
+            body,
+            run_name(case.prop, case.name, case.from_version, case.to_version),
+            chosen,
+            obj=strategy,
+        )
 
     def _count(self, name: str) -> None:
         self.examples_checked += 1
@@ -640,9 +643,3 @@ def _unreproduced(case: Case, exc: Exception, example: str) -> Exception:
         return CompatFailure(dataclasses.replace(failure, details=details))
     exc.add_note(f"{how}; example: {example}")
     return exc
-
-
-def _identifier(case: Case) -> str:
-    """A Python identifier naming the case, so Hypothesis's falsifying-example line reads well."""
-    versions = "_".join((case.from_version, case.to_version))
-    return re.sub(r"\W", "_", f"{case.prop}_{case.name}_{versions}")

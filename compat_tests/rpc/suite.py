@@ -23,7 +23,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from hypothesis import settings
+
 from compat_tests.failures import Failure
+from compat_tests.profiles import run_name, run_named
 from compat_tests.versions import parse as version_key
 
 __all__ = ["RpcCase", "RpcSuite", "target_fixtures", "window_gaps"]
@@ -325,7 +328,6 @@ class RpcSuite:
         return self.ledger.guard(check)
 
     def _run_call(self, case: RpcCase) -> None:
-        from hypothesis import given
         from hypothesis import strategies as st
 
         from compat_tests.rpc.api import argument_strategy
@@ -336,7 +338,6 @@ class RpcSuite:
         arguments = argument_strategy(harness.api, client, case.method)
         state = {"real": False, "refused": 0}
 
-        @given(st.data())
         def pinned_call(data: st.DataObject) -> None:
             self.examples += 1
             kwargs = data.draw(arguments, label="kwargs")
@@ -350,24 +351,22 @@ class RpcSuite:
                     )
                 state["real"] = True
 
-        pinned_call()
+        run_named(pinned_call, run_name("pinned_call", case.id), settings(), data=st.data())
         if state["refused"]:
             self.refused += 1
 
     def _run_recorded(self, case: RpcCase) -> None:
-        from hypothesis import given
-
         from compat_tests.rpc.properties import check_recorded_message, recorded_messages
 
         harness = self.harnesses[case.api]
         messages = recorded_messages(harness, case.cap)[case.method]
 
-        @given(messages)
         def old_client_message(args: dict[str, Any]) -> None:
             self.examples += 1
             self._guarded(lambda: check_recorded_message(harness, case.cap, case.method, args))
 
-        old_client_message()
+        name = run_name("old_client_message", case.id)
+        run_named(old_client_message, name, settings(), args=messages)
 
 
 def _joined(failures: list[Failure]) -> Failure:
