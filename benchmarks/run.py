@@ -136,7 +136,7 @@ def suite_rate() -> tuple[float, int, int, Timing]:
 def generation_only() -> tuple[int, Timing]:
     """(examples, timing) of drawing what `suite_rate`'s shared runs draw, checking nothing.
 
-    The same strategies and settings (`ObjectSuite.shared_strategy`, ``shared_settings``)
+    The same strategies and settings (`ObjectSuite.shared_strategies`, ``shared_settings``)
     with an empty test body: the part of the suite's cost that is Hypothesis generating
     examples.  Old nodes are built before the timing starts.
     """
@@ -147,7 +147,7 @@ def generation_only() -> tuple[int, Timing]:
     for name in sorted(suite.classes):
         members = suite.shared_members(name)
         if len(members) > 1:  # the runner shares only then
-            runs.append(suite.shared_strategy(name, members))
+            runs.extend(strategy for _, strategy in suite.shared_strategies(name, members))
     drawn = [0]
 
     def body(example: object) -> None:

@@ -11,8 +11,9 @@ differed between recording and checking.
 
 `isolated` hides that pool while a block runs: derandomized or seeded runs draw
 the same values in any process.  Every derandomized object and RPC run goes through it
-(`compat_tests.profiles.run_named`), as does the recording of RPC shapes.  Hypothesis's fixed global constants (edge cases
-such as ``2**63``) stay, they do not depend on the process.
+(`compat_tests.profiles.run_named`), as does the recording of RPC shapes.  Hypothesis's
+fixed global constants (edge cases such as ``2**63``) stay, they do not depend on the
+process.
 """
 
 from __future__ import annotations

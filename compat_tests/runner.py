@@ -5,19 +5,20 @@ target (with a skip reason for versions below the support window) and
 ``run(case)`` checks one with Hypothesis.  The pytest plugin only parametrizes over
 them.
 
-Generated examples are shared across version pairs, so a class costs one Hypothesis run,
-not one per pair.  The first case of a class to run triggers its *shared run*: each
-example is an object of the current class, checked by the roundtrip, backport, manifest
-and indirection cases of every selected pair, plus one object per old version of an
-upgrade case, checked by that case.  The old versions' objects are *projected* from a
-second current object (`compat_tests.examples`): each holds its values in the fields both
-versions describe alike, and draws the others (fields the versions describe differently,
-object-valued fields, fields only the old version has) with the old class's own
-strategies.  So each old version's examples range over exactly the values that version's
-strategy draws, at the cost of two drawn objects per example, not one per version.  A
-pair's failure is recorded and the other pairs go on.  A case then passes if its pair never failed;
-otherwise its own *dedicated* run (the per-case Hypothesis run, drawing the old version's
-objects directly) finds and shrinks the counterexample.
+Generated examples are shared across version pairs, so a class costs two Hypothesis runs,
+not one per pair.  The first case of a class to run triggers its *shared run*
+(`compat_tests.examples`): objects of the current class, each checked by the
+roundtrip, backport, manifest and indirection cases of every selected pair; then, in a
+run of its own, one object per old version of an upgrade case, each checked by that case.
+The old versions' objects are *projected* from one drawn current object: each holds its
+values in the fields both versions describe alike, and draws the others (fields the
+versions describe differently, object-valued fields, fields only the old version has)
+with the old class's own strategies.  So each old version's examples range over exactly
+the values that version's strategy draws, at the cost of one drawn object per example,
+not one per version.  A pair's failure is recorded and the other pairs go on.  A case
+then passes if its pair never failed; otherwise its own *dedicated* run (the per-case
+Hypothesis run, drawing the old version's objects directly) finds and shrinks the
+counterexample.
 
 Declared exceptions are accounted for by a `compat_tests.declarations.Ledger`
 (shared with the RPC tests of the same run).
@@ -301,12 +302,22 @@ class ObjectSuite:
             and (self.selected is None or c.id in self.selected)
         )
 
-    def shared_strategy(self, name: str, members: tuple[Case, ...]) -> st.SearchStrategy:
-        """What the shared run of ``members`` draws: a `SharedExample`."""
+    def shared_strategies(
+        self, name: str, members: tuple[Case, ...]
+    ) -> list[tuple[str, st.SearchStrategy]]:
+        """What the shared run of ``members`` draws: ``(run name, strategy)`` of each of its
+        Hypothesis runs, the current direction's and the upgrade cases' (`SharedExamples`).
+        """
         subject = self.subject(name)
         upgrades = [c for c in members if c.definition.direction == "upgrade"]
         olds = [subject.node(c.from_version).cls(name) for c in upgrades]
-        return SharedExamples(subject.cls, olds, self.context, self.rules).strategy()
+        examples = SharedExamples(subject.cls, olds, self.context, self.rules)
+        runs = []
+        if len(upgrades) < len(members):
+            runs.append((f"shared_{name}", examples.current()))
+        if upgrades:
+            runs.append((f"shared_{name}_upgrades", examples.upgrades()))
+        return runs
 
     @staticmethod
     def shared_settings(settings: hypothesis_settings | None) -> hypothesis_settings:
@@ -331,7 +342,6 @@ class ObjectSuite:
         checks = [(case, self._property(case, subject)) for case in members]
         failed: dict[str, tuple[Exception, str]] = {}
         findings: dict[str, dict[tuple[Any, ...], str]] = {}
-        strategy = self.shared_strategy(name, members)
         # Which old object of the example each upgrade case checks.
         old_index = {
             c.id: i for i, c in enumerate(c for c in members if c.definition.direction == "upgrade")
@@ -359,9 +369,11 @@ class ObjectSuite:
         def body(example: SharedExample) -> None:
             # A failed case is still checked, for the other distinct findings it meets.
             todo = [(c, check) for c, check in checks if not done(c)]
-            current = [(c, check) for c, check in todo if c.id not in old_index]
-            if current:
-                check_current(current, example.current)
+            if example.current is not None:
+                current = [(c, check) for c, check in todo if c.id not in old_index]
+                if current:
+                    check_current(current, example.current)
+                return
             for case, check in todo:  # each old version's object, checked by its own case
                 if case.id in old_index:
                     old = example.olds[old_index[case.id]]
@@ -381,8 +393,10 @@ class ObjectSuite:
                 run(case, check, mine, pristine)
 
         self.shared_runs += 1
+        chosen = self.shared_settings(settings)
         try:
-            run_named(body, f"shared_{name}", self.shared_settings(settings), example=strategy)
+            for run_name, strategy in self.shared_strategies(name, members):
+                run_named(body, run_name, chosen, example=strategy)
         except Exception:  # e.g. no strategy for a field: each dedicated run reports it
             return None
         return SharedRun(name, members, failed, findings)
