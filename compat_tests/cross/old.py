@@ -16,7 +16,11 @@ Role arguments: ``config`` and ``target`` (the target describing the release's m
   that asks the current node's conductor over RPC (``object_backport_versions``);
 * ``generate(name, count)``: primitives of objects generated with the release's classes;
 * ``rpc_schemas()``: the release's RPC APIs as `compat_tests.rpc.schema.describe_api` sees them;
-* ``serve_rpc()``: start the release's real RPC servers (the target's ``rpc`` descriptions);
+* ``serve_rpc()``: start the release's real RPC servers (the target's ``rpc`` descriptions),
+  each API on every topic the release serves it on (``rpc_topics``);
+* ``rpc_topics()``: those topics, for the APIs whose description lists them (``topics``);
+  ``rpc_topic_problems()``: the APIs whose ``topics()`` raised in the release (served on
+  their ``topic`` alone);
 * ``client_calls(api, method, count)``: the release's real client calls the current server.
 """
 
@@ -279,13 +283,33 @@ def old_node(context: NodeContext) -> Role:
 
         return {api.name: wire(describe_api(api)) for api in apis()}
 
-    def serve_rpc() -> dict[str, str]:
+    topics_found: dict[str, list[str]] = {}
+    topic_problems: dict[str, str] = {}
+
+    def topics_of(api: Any) -> list[str]:
+        """The topics the release serves ``api`` on; ``api.topic`` alone if ``topics()`` raises.
+
+        A description's ``topics`` may read what an older release lacks (Nova's
+        ``RPC_TOPIC_ALT``); the release then serves the API as it did before it had them,
+        and ``rpc_topic_problems`` says so.
+        """
+        if api.name not in topics_found:
+            try:
+                topics_found[api.name] = [str(topic) for topic in api.served_topics()]
+            except Exception as exc:
+                topic_problems[api.name] = f"{type(exc).__name__}: {exc}"
+                topics_found[api.name] = [api.topic]
+        return topics_found[api.name]
+
+    def serve_rpc() -> dict[str, list[str]]:
         import oslo_messaging
 
-        served: dict[str, str] = {}
+        served: dict[str, list[str]] = {}
         by_topic: dict[str, list[Any]] = {}
         for api in apis():  # one server per topic holds every endpoint, as services do
-            by_topic.setdefault(api.topic, []).append(api)
+            served[api.name] = topics_of(api)
+            for topic in dict.fromkeys(served[api.name]):
+                by_topic.setdefault(topic, []).append(api)
         for topic, group in by_topic.items():
             server = oslo_messaging.get_rpc_server(
                 context.transport(),
@@ -296,12 +320,17 @@ def old_node(context: NodeContext) -> Role:
             )
             server.start()
             servers.append(server)
-            served.update((api.name, topic) for api in group)
         return served
 
     def rpc_topics() -> dict[str, list[str]]:
-        # The per-message topics this release's servers consume (Neutron's versioned pushes).
-        return {api.name: api.served_topics() for api in apis() if api.topics is not None}
+        # The topics this release's servers consume for the APIs whose descriptions list them
+        # (Nova's 'compute-alt', Neutron's versioned pushes); the others serve their topic.
+        return {api.name: topics_of(api) for api in apis() if api.topics is not None}
+
+    def rpc_topic_problems() -> dict[str, str]:
+        for api in apis():
+            topics_of(api)
+        return dict(topic_problems)
 
     def client_transport(description: Any) -> Any:
         """The peer's transport for one API's client: routed to its servers, casts answered."""
@@ -362,6 +391,7 @@ def old_node(context: NodeContext) -> Role:
             "rpc_schemas": rpc_schemas,
             "serve_rpc": serve_rpc,
             "rpc_topics": rpc_topics,
+            "rpc_topic_problems": rpc_topic_problems,
             "client_methods": methods_of,
             "rpc_problems": rpc_problems,
             "client_calls": client_calls,
