@@ -304,13 +304,9 @@ def old_node(context: NodeContext) -> Role:
     def serve_rpc() -> dict[str, list[str]]:
         import oslo_messaging
 
-        served: dict[str, list[str]] = {}
-        by_topic: dict[str, list[Any]] = {}
-        for api in apis():  # one server per topic holds every endpoint, as services do
-            served[api.name] = topics_of(api)
-            for topic in dict.fromkeys(served[api.name]):
-                by_topic.setdefault(topic, []).append(api)
-        for topic, group in by_topic.items():
+        from compat_tests.rpc.api import by_topic
+
+        for topic, group in by_topic(apis(), topics_of).items():
             server = oslo_messaging.get_rpc_server(
                 context.transport(),
                 oslo_messaging.Target(topic=topic, server="old-node"),
@@ -320,7 +316,7 @@ def old_node(context: NodeContext) -> Role:
             )
             server.start()
             servers.append(server)
-        return served
+        return {api.name: topics_of(api) for api in apis()}
 
     def rpc_topics() -> dict[str, list[str]]:
         # The topics this release's servers consume for the APIs whose descriptions list them
