@@ -21,7 +21,9 @@ Role arguments: ``config`` and ``target`` (the target describing the release's m
 * ``rpc_topics()``: those topics, for the APIs whose description lists them (``topics``);
   ``rpc_topic_problems()``: the APIs whose ``topics()`` raised in the release (served on
   their ``topic`` alone);
-* ``client_calls(api, method, count)``: the release's real client calls the current server.
+* ``client_calls(api, method, count, served, peer_info)``: the release's real client calls
+  the current server, which serves the API on the topics ``served`` lists (when its
+  description lists them; on the API's topic otherwise).
 """
 
 from __future__ import annotations
@@ -328,12 +330,19 @@ def old_node(context: NodeContext) -> Role:
             topics_of(api)
         return dict(topic_problems)
 
-    def client_transport(description: Any) -> Any:
-        """The peer's transport for one API's client: routed to its servers, casts answered."""
+    def client_transport(description: Any, served: list[str] | None = None) -> Any:
+        """The peer's transport for one API's client; casts wait for their answer.
+
+        ``served``: the topics the peer serves the API on when its description lists them:
+        each message goes to the topic it names, and one to another topic reaches nobody
+        (`compat_tests.rpc.transport.ScopedTransport`).  Without it every message is routed
+        to the API's topic, where the peer serves it.
+        """
         from compat_tests.rpc.transport import scoped
 
         base = peer_transport()
-        return scoped(base, base.scope, CALL_TIMEOUT, description.topic)
+        route = None if served is not None else description.topic
+        return scoped(base, base.scope, CALL_TIMEOUT, route, served, owner="the current code")
 
     def described(api: str) -> Any:
         found = {a.name: a for a in apis()}
@@ -348,15 +357,29 @@ def old_node(context: NodeContext) -> Role:
         client = description.client(client_transport(description), None)
         return list(client_methods(description, client))
 
-    def client_calls(api: str, method: str, count: int) -> list[dict[str, Any]]:
+    def client_calls(
+        api: str,
+        method: str,
+        count: int,
+        served: list[str] | None = None,
+        peer_info: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The calls (`watched_call`) and the topics of the casts no peer server consumes.
+
+        ``served`` and ``peer_info``: the topics the peer serves the API on (`client_transport`)
+        and the peer's node info, which ``api.peer`` reads while the client calls it.
+        """
         from compat_tests.rpc.api import argument_strategy
         from compat_tests.rpc.harness import pinned_client
 
         description = described(api)
+        transport = client_transport(description, served)
         # The release's own client at its own newest version: no cap.
-        client = pinned_client(description, client_transport(description), None, CALL_TIMEOUT)
+        client = pinned_client(description, transport, None, CALL_TIMEOUT)
         found = each_example(argument_strategy(description, client, method), count)
-        return [watched_call(description, client, method, kwargs) for kwargs in found]
+        with description.calling(peer_info or {}):
+            calls = [watched_call(description, client, method, kwargs) for kwargs in found]
+        return {"calls": calls, "dropped": list(transport.dropped)}
 
     def close() -> None:
         for server in servers:

@@ -51,15 +51,20 @@ def check_rpc(run: Run, apis: list[Any], old_transport: Any) -> dict[str, Any]:
             consumed,
         )
         _current_client(run, api, cap, routed)
-        if routed.dropped:
-            run.result.count("rpc-dropped", len(routed.dropped))
-            dropped = ", ".join(sorted(set(routed.dropped)))
-            run.result.notes.append(
-                f"RPC API {api.name}: {len(routed.dropped)} cast(s) to topics the release does "
-                f"not consume, dropped as a broker drops them ({dropped})"
-            )
+        _dropped(run, api, routed.dropped, "the current client", "the release")
         _old_client(run, api, cap, schemas[api.name])
     return schemas
+
+
+def _dropped(run: Run, api: Any, topics: list[str], sender: str, consumer: str) -> None:
+    """Note the casts ``sender`` sent to topics ``consumer`` does not consume (dropped)."""
+    if not topics:
+        return
+    run.result.count("rpc-dropped", len(topics))
+    run.result.notes.append(
+        f"RPC API {api.name}: {len(topics)} cast(s) of {sender} to topics {consumer} does "
+        f"not consume, dropped as a broker drops them ({', '.join(sorted(set(topics)))})"
+    )
 
 
 def _current_client(run: Run, api: Any, cap: str, transport: Any) -> None:
@@ -152,13 +157,27 @@ def _old_client(run: Run, api: Any, cap: str, schema: Mapping[str, Any]) -> None
     from compat_tests.rpc.schema import describe_api
 
     current = str(describe_api(api)["version"])
+    # The current code serves an API whose description lists its topics on each of them
+    # (`run_against`): the release's client sends to the topic each message names, and one
+    # the current code does not consume reaches nobody.  Otherwise its messages are routed
+    # to the API's topic.  The client calls in the current node's info (``api.peer``: the
+    # versions a Neutron server pushes at).
+    served = api.served_topics() if api.topics is not None else None
+    info = {"objects": {name: str(cls.VERSION) for name, cls in sorted(run.classes.items())}}
     for method in run.node.call("client_methods", {"api": api.name}):
-        results = run.node.call(
+        sent = run.node.call(
             "client_calls",
-            {"api": api.name, "method": method, "count": run.examples},
+            {
+                "api": api.name,
+                "method": method,
+                "count": run.examples,
+                "served": served,
+                "peer_info": info,
+            },
             timeout=run.examples * (CALL_TIMEOUT + 5) + 60,  # each call is bounded there
         )
-        for done in results:
+        _dropped(run, api, sent["dropped"], "the release's client", "the current code")
+        for done in sent["calls"]:
             if done.get("refused"):
                 run.result.count("rpc-refused")
                 break

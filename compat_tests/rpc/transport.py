@@ -136,6 +136,7 @@ class ScopedTransport(oslo_messaging.transport.RPCTransport):
     raises ``MessagingTimeout`` at once (a real caller would wait out its timeout), so a
     call no server consumes is never answered, and its topic is kept in ``unconsumed``.
     ``route`` and ``served`` together: the messages to served topics go to ``route``.
+    ``owner`` names whose servers ``served`` lists in that timeout's message.
     """
 
     def __init__(
@@ -145,12 +146,14 @@ class ScopedTransport(oslo_messaging.transport.RPCTransport):
         cast_timeout: float | None = None,
         route: str | None = None,
         served: Collection[str] | None = None,
+        owner: str = "the release",
     ) -> None:
         super().__init__(driver)
         self.scope = scope
         self.cast_timeout = cast_timeout
         self.route = route
         self.served = None if served is None else frozenset(served)
+        self.owner = owner
         self.dropped: list[str] = []
         self.unconsumed: list[str] = []
 
@@ -170,7 +173,7 @@ class ScopedTransport(oslo_messaging.transport.RPCTransport):
                 return None
             self.unconsumed.append(target.topic)
             raise oslo_messaging.MessagingTimeout(
-                f"no server of the release consumes topic {target.topic!r} (it serves "
+                f"no server of {self.owner} consumes topic {target.topic!r} (it serves "
                 f"{', '.join(sorted(self.served))}): on a broker this call reaches nobody "
                 "and times out"
             )
@@ -196,9 +199,10 @@ def scoped(
     cast_timeout: float | None = None,
     route: str | None = None,
     served: Collection[str] | None = None,
+    owner: str = "the release",
 ) -> ScopedTransport:
     """``transport``'s driver behind a `ScopedTransport` (see there for the options)."""
-    return ScopedTransport(transport._driver, scope, cast_timeout, route, served)
+    return ScopedTransport(transport._driver, scope, cast_timeout, route, served, owner)
 
 
 def wire(value: Any) -> Any:

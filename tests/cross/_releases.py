@@ -56,7 +56,9 @@ class Client:
         return self.client.prepare(version="1.0").call(context, "update_rule", rule=rule)
 
     def sync(self, context: Any, host: str) -> int:
-        return self.client.prepare(version="1.1").call(context, "sync", host=host)
+        return self.client.prepare(topic=SYNC_TOPIC, version="1.1").call(
+            context, "sync", host=host
+        )
 
 
 class Endpoint:
@@ -120,6 +122,7 @@ def release_wheel(
     custom: str | None = None,
     rpc: str | None = None,
     topics: str = "None",
+    sync_topic: str = "TOPIC",
 ) -> Path:
     """The wheel of sample release 1.0.0, with seeded bugs.
 
@@ -127,13 +130,18 @@ def release_wheel(
     ``host``); ``drop_fields``: ``{class: field}`` the release's real class lacks although
     its snapshot has it; ``custom``: source of the release's ``custom`` module; ``rpc``: the
     source of its ``rpc`` module instead of the API description; ``topics``: the source of
-    the description's ``topics`` (``TOPIC`` is the API's topic).
+    the description's ``topics`` (``TOPIC`` is the API's topic); ``sync_topic``: the source
+    of the topic the release's client sends ``sync`` to.
     """
     histories = SnapshotStore(ROOT / "snapshots" / "sample")
     schemas = {name: copy.deepcopy(histories[name][v]) for name, v in sorted(OLD.items())}
     for name, field in (drop_fields or {}).items():
         del schemas[name]["fields"][field]
-    release_rpc = _RPC.replace("SYNC_PARAM", sync_param).replace("TOPICS", topics)
+    release_rpc = (
+        _RPC.replace("SYNC_PARAM", sync_param)
+        .replace("SYNC_TOPIC", sync_topic)
+        .replace("TOPICS", topics)
+    )
     modules = {"rpc": rpc if rpc is not None else release_rpc}
     if custom is not None:
         modules["custom"] = custom
