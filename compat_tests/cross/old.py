@@ -16,8 +16,14 @@ Role arguments: ``config`` and ``target`` (the target describing the release's m
   that asks the current node's conductor over RPC (``object_backport_versions``);
 * ``generate(name, count)``: primitives of objects generated with the release's classes;
 * ``rpc_schemas()``: the release's RPC APIs as `compat_tests.rpc.schema.describe_api` sees them;
-* ``serve_rpc()``: start the release's real RPC servers (the target's ``rpc`` descriptions);
-* ``client_calls(api, method, count)``: the release's real client calls the current server.
+* ``serve_rpc()``: start the release's real RPC servers (the target's ``rpc`` descriptions),
+  each API on every topic the release serves it on (``rpc_topics``);
+* ``rpc_topics()``: those topics, for the APIs whose description lists them (``topics``);
+  ``rpc_topic_problems()``: the APIs whose ``topics()`` raised in the release (served on
+  their ``topic`` alone);
+* ``client_calls(api, method, count, served, peer_info)``: the release's real client calls
+  the current server, which serves the API on the topics ``served`` lists (when its
+  description lists them; on the API's topic otherwise).
 """
 
 from __future__ import annotations
@@ -279,14 +285,30 @@ def old_node(context: NodeContext) -> Role:
 
         return {api.name: wire(describe_api(api)) for api in apis()}
 
-    def serve_rpc() -> dict[str, str]:
+    topics_found: dict[str, list[str]] = {}
+    topic_problems: dict[str, str] = {}
+
+    def topics_of(api: Any) -> list[str]:
+        """The topics the release serves ``api`` on; ``api.topic`` alone if ``topics()`` raises.
+
+        A description's ``topics`` may read what an older release lacks (Nova's
+        ``RPC_TOPIC_ALT``); the release then serves the API as it did before it had them,
+        and ``rpc_topic_problems`` says so.
+        """
+        if api.name not in topics_found:
+            try:
+                topics_found[api.name] = [str(topic) for topic in api.served_topics()]
+            except Exception as exc:
+                topic_problems[api.name] = f"{type(exc).__name__}: {exc}"
+                topics_found[api.name] = [api.topic]
+        return topics_found[api.name]
+
+    def serve_rpc() -> dict[str, list[str]]:
         import oslo_messaging
 
-        served: dict[str, str] = {}
-        by_topic: dict[str, list[Any]] = {}
-        for api in apis():  # one server per topic holds every endpoint, as services do
-            by_topic.setdefault(api.topic, []).append(api)
-        for topic, group in by_topic.items():
+        from compat_tests.rpc.api import by_topic
+
+        for topic, group in by_topic(apis(), topics_of).items():
             server = oslo_messaging.get_rpc_server(
                 context.transport(),
                 oslo_messaging.Target(topic=topic, server="old-node"),
@@ -296,19 +318,31 @@ def old_node(context: NodeContext) -> Role:
             )
             server.start()
             servers.append(server)
-            served.update((api.name, topic) for api in group)
-        return served
+        return {api.name: topics_of(api) for api in apis()}
 
     def rpc_topics() -> dict[str, list[str]]:
-        # The per-message topics this release's servers consume (Neutron's versioned pushes).
-        return {api.name: api.served_topics() for api in apis() if api.topics is not None}
+        # The topics this release's servers consume for the APIs whose descriptions list them
+        # (Nova's 'compute-alt', Neutron's versioned pushes); the others serve their topic.
+        return {api.name: topics_of(api) for api in apis() if api.topics is not None}
 
-    def client_transport(description: Any) -> Any:
-        """The peer's transport for one API's client: routed to its servers, casts answered."""
+    def rpc_topic_problems() -> dict[str, str]:
+        for api in apis():
+            topics_of(api)
+        return dict(topic_problems)
+
+    def client_transport(description: Any, served: list[str] | None = None) -> Any:
+        """The peer's transport for one API's client; casts wait for their answer.
+
+        ``served``: the topics the peer serves the API on when its description lists them:
+        each message goes to the topic it names, and one to another topic reaches nobody
+        (`compat_tests.rpc.transport.ScopedTransport`).  Without it every message is routed
+        to the API's topic, where the peer serves it.
+        """
         from compat_tests.rpc.transport import scoped
 
         base = peer_transport()
-        return scoped(base, base.scope, CALL_TIMEOUT, description.topic)
+        route = None if served is not None else description.topic
+        return scoped(base, base.scope, CALL_TIMEOUT, route, served, owner="the current code")
 
     def described(api: str) -> Any:
         found = {a.name: a for a in apis()}
@@ -323,15 +357,29 @@ def old_node(context: NodeContext) -> Role:
         client = description.client(client_transport(description), None)
         return list(client_methods(description, client))
 
-    def client_calls(api: str, method: str, count: int) -> list[dict[str, Any]]:
+    def client_calls(
+        api: str,
+        method: str,
+        count: int,
+        served: list[str] | None = None,
+        peer_info: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The calls (`watched_call`) and the topics of the casts no peer server consumes.
+
+        ``served`` and ``peer_info``: the topics the peer serves the API on (`client_transport`)
+        and the peer's node info, which ``api.peer`` reads while the client calls it.
+        """
         from compat_tests.rpc.api import argument_strategy
         from compat_tests.rpc.harness import pinned_client
 
         description = described(api)
+        transport = client_transport(description, served)
         # The release's own client at its own newest version: no cap.
-        client = pinned_client(description, client_transport(description), None, CALL_TIMEOUT)
+        client = pinned_client(description, transport, None, CALL_TIMEOUT)
         found = each_example(argument_strategy(description, client, method), count)
-        return [watched_call(description, client, method, kwargs) for kwargs in found]
+        with description.calling(peer_info or {}):
+            calls = [watched_call(description, client, method, kwargs) for kwargs in found]
+        return {"calls": calls, "dropped": list(transport.dropped)}
 
     def close() -> None:
         for server in servers:
@@ -362,6 +410,7 @@ def old_node(context: NodeContext) -> Role:
             "rpc_schemas": rpc_schemas,
             "serve_rpc": serve_rpc,
             "rpc_topics": rpc_topics,
+            "rpc_topic_problems": rpc_topic_problems,
             "client_methods": methods_of,
             "rpc_problems": rpc_problems,
             "client_calls": client_calls,

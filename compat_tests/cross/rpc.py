@@ -26,27 +26,45 @@ def check_rpc(run: Run, apis: list[Any], old_transport: Any) -> dict[str, Any]:
         run.result.notes.append(
             f"RPC API {ref}: its description does not load in the release ({problem[:300]})"
         )
+    for name, problem in sorted(run.node.call("rpc_topic_problems").items()):
+        run.result.notes.append(
+            f"RPC API {name}: its topics() raised in the release ({problem[:300]}); the release "
+            f"serves it on its topic {served[name][0]!r} only"
+        )
     for api in apis:
         if api.name not in served:
             run.result.notes.append(f"RPC API {api.name}: the release has no description of it")
             continue
         cap = str(schemas[api.name]["version"])
-        # The API's client reaches the release's servers of that API, whatever topic it
-        # computes per message (`ScopedTransport` route); its casts wait for their answer.
-        # A cast to a topic the release does not consume is dropped, as on a real broker.
+        # The release serves an API whose description lists its topics on each of them: the
+        # client's messages go to the topic they name, and one to a topic the release does
+        # not consume reaches nobody, as on a broker (a cast is dropped, a call times out).
+        # Otherwise the release serves the API's topic, and every message of its client is
+        # routed there, whatever topic it computes (`ScopedTransport` route).  Casts wait
+        # for their answer.
+        consumed = topics.get(api.name)
         routed = scoped(
-            old_transport, old_transport.scope, CALL_TIMEOUT, api.topic, topics.get(api.name)
+            old_transport,
+            old_transport.scope,
+            CALL_TIMEOUT,
+            None if consumed is not None else api.topic,
+            consumed,
         )
         _current_client(run, api, cap, routed)
-        if routed.dropped:
-            run.result.count("rpc-dropped", len(routed.dropped))
-            dropped = ", ".join(sorted(set(routed.dropped)))
-            run.result.notes.append(
-                f"RPC API {api.name}: {len(routed.dropped)} cast(s) to topics the release does "
-                f"not consume, dropped as a broker drops them ({dropped})"
-            )
+        _dropped(run, api, routed.dropped, "the current client", "the release")
         _old_client(run, api, cap, schemas[api.name])
     return schemas
+
+
+def _dropped(run: Run, api: Any, topics: list[str], sender: str, consumer: str) -> None:
+    """Note the casts ``sender`` sent to topics ``consumer`` does not consume (dropped)."""
+    if not topics:
+        return
+    run.result.count("rpc-dropped", len(topics))
+    run.result.notes.append(
+        f"RPC API {api.name}: {len(topics)} cast(s) of {sender} to topics {consumer} does "
+        f"not consume, dropped as a broker drops them ({', '.join(sorted(set(topics)))})"
+    )
 
 
 def _current_client(run: Run, api: Any, cap: str, transport: Any) -> None:
@@ -60,6 +78,7 @@ def _current_client(run: Run, api: Any, cap: str, transport: Any) -> None:
         for kwargs in each_example(argument_strategy(api, client, method), run.examples):
             # The client sends what it would send to this peer (Neutron: the versions it
             # reported, from which the server picks what it pushes).
+            unconsumed = len(transport.unconsumed)
             with api.calling(run.node.info):
                 done = watched_call(api, client, method, kwargs)
             if done.get("refused"):
@@ -70,7 +89,8 @@ def _current_client(run: Run, api: Any, cap: str, transport: Any) -> None:
             rejected = _classify(
                 run, api, method, (cap, cap), done, who, "cross.old-server-rejects"
             )
-            if model is not None:
+            # A call to a topic the release does not consume reached no server to compare.
+            if model is not None and len(transport.unconsumed) == unconsumed:
                 _compare_model_server(run, model, api, method, cap, kwargs, rejected, done)
 
 
@@ -137,13 +157,27 @@ def _old_client(run: Run, api: Any, cap: str, schema: Mapping[str, Any]) -> None
     from compat_tests.rpc.schema import describe_api
 
     current = str(describe_api(api)["version"])
+    # The current code serves an API whose description lists its topics on each of them
+    # (`run_against`): the release's client sends to the topic each message names, and one
+    # the current code does not consume reaches nobody.  Otherwise its messages are routed
+    # to the API's topic.  The client calls in the current node's info (``api.peer``: the
+    # versions a Neutron server pushes at).
+    served = api.served_topics() if api.topics is not None else None
+    info = {"objects": {name: str(cls.VERSION) for name, cls in sorted(run.classes.items())}}
     for method in run.node.call("client_methods", {"api": api.name}):
-        results = run.node.call(
+        sent = run.node.call(
             "client_calls",
-            {"api": api.name, "method": method, "count": run.examples},
+            {
+                "api": api.name,
+                "method": method,
+                "count": run.examples,
+                "served": served,
+                "peer_info": info,
+            },
             timeout=run.examples * (CALL_TIMEOUT + 5) + 60,  # each call is bounded there
         )
-        for done in results:
+        _dropped(run, api, sent["dropped"], "the release's client", "the current code")
+        for done in sent["calls"]:
             if done.get("refused"):
                 run.result.count("rpc-refused")
                 break

@@ -66,6 +66,7 @@ def run_against(
     ``index``/``find_links``: how the release is installed (`compat_tests.venvs`).
     """
     from compat_tests.discover import make_context
+    from compat_tests.rpc.api import by_topic
     from compat_tests.rpc.suite import target_fixtures
     from compat_tests.snapshots import SnapshotStore
     from compat_tests.venvs import release_python
@@ -83,7 +84,9 @@ def run_against(
             _serving(new_transport, CONDUCTOR_TOPIC, [Conductor(catalog.classes, context)])
         )
         apis = _apis(target)
-        for topic, group in _by_topic(apis).items():
+        # Each API on every topic the current description lists (`served_topics`), as the
+        # old node serves the release's; `check_rpc` tells the release's clients which.
+        for topic, group in by_topic(apis).items():
             endpoints = [e for api in group for e in api.endpoints()]
             stack.enter_context(_serving(new_transport, topic, endpoints, api=group[0]))
         label = f"old node {' '.join(spec.requirements)}"
@@ -185,14 +188,6 @@ def _serving(
     finally:
         server.stop()
         server.wait()
-
-
-def _by_topic(apis: Sequence[Any]) -> dict[str, list[Any]]:
-    """APIs grouped by topic: one server per topic holds every endpoint, as services do."""
-    found: dict[str, list[Any]] = {}
-    for api in apis:
-        found.setdefault(api.topic, []).append(api)
-    return found
 
 
 def _apis(target: Any) -> list[Any]:

@@ -28,6 +28,7 @@ from compat_tests.errors import ConfigError
 __all__ = [
     "RpcApi",
     "argument_strategy",
+    "by_topic",
     "client_methods",
     "load_apis",
     "ungenerated_parameters",
@@ -136,6 +137,22 @@ def load_apis(target: Any) -> list[RpcApi]:
             )
         apis.append(api)
     return apis
+
+
+def by_topic(
+    apis: Sequence[RpcApi], topics_of: Callable[[RpcApi], Sequence[str]] | None = None
+) -> dict[str, list[RpcApi]]:
+    """The APIs a host serves on each topic: one server per topic holds all their endpoints.
+
+    Each API is served on every topic ``topics_of(api)`` gives (its ``served_topics()``
+    unless told otherwise), as services run them; the APIs keep their order on a topic.
+    """
+    found: dict[str, list[RpcApi]] = {}
+    for api in apis:
+        topics = topics_of(api) if topics_of is not None else api.served_topics()
+        for topic in dict.fromkeys(topics):
+            found.setdefault(topic, []).append(api)
+    return found
 
 
 def client_methods(api: RpcApi, client: Any) -> tuple[str, ...]:

@@ -129,10 +129,14 @@ class ScopedTransport(oslo_messaging.transport.RPCTransport):
     server that rejects a cast is seen by the caller (on a real broker a rejected cast is
     only logged by the server) and a server that never answers is a timeout.  With
     ``route``, every message is sent to that topic (fanout and server kept): the servers of
-    one API listen on its topic, while a client may compute per-message topics (Neutron's
-    resource pushes go to ``neutron-vo-<Resource>-<version>``).  With ``served`` (the topics
-    the servers really consume), a cast to any other topic is dropped, as a broker drops a
-    message nobody consumes, and its topic is kept in ``dropped``.
+    one API listen on its topic, while a client may compute per-message topics.  With
+    ``served`` (the topics the servers really consume: Neutron's agents consume resource
+    pushes on ``neutron-vo-<Resource>-<version>``), a message to any other topic reaches
+    nobody, as on a broker: a cast is dropped and its topic kept in ``dropped``; a call
+    raises ``MessagingTimeout`` at once (a real caller would wait out its timeout), so a
+    call no server consumes is never answered, and its topic is kept in ``unconsumed``.
+    ``route`` and ``served`` together: the messages to served topics go to ``route``.
+    ``owner`` names whose servers ``served`` lists in that timeout's message.
     """
 
     def __init__(
@@ -142,23 +146,37 @@ class ScopedTransport(oslo_messaging.transport.RPCTransport):
         cast_timeout: float | None = None,
         route: str | None = None,
         served: Collection[str] | None = None,
+        owner: str = "the release",
     ) -> None:
         super().__init__(driver)
         self.scope = scope
         self.cast_timeout = cast_timeout
         self.route = route
         self.served = None if served is None else frozenset(served)
+        self.owner = owner
         self.dropped: list[str] = []
+        self.unconsumed: list[str] = []
 
     def _scoped(self, target: oslo_messaging.Target) -> oslo_messaging.Target:
         topic = self.route or target.topic
         return target(topic=f"{self.scope}.{topic}") if topic else target
 
     def _send(self, target, ctxt, message, wait_for_reply=None, timeout=None, **kwargs):  # type: ignore[no-untyped-def]
-        """Send to the scoped topic (a cast waits for its answer with ``cast_timeout``)."""
-        if self.served is not None and not wait_for_reply and target.topic not in self.served:
-            self.dropped.append(target.topic)
-            return None
+        """Send to the scoped topic (a cast waits for its answer with ``cast_timeout``).
+
+        A message to a topic outside ``served`` is not sent: a cast is dropped, a call
+        times out (see the class docstring).
+        """
+        if self.served is not None and target.topic not in self.served:
+            if not wait_for_reply:
+                self.dropped.append(target.topic)
+                return None
+            self.unconsumed.append(target.topic)
+            raise oslo_messaging.MessagingTimeout(
+                f"no server of {self.owner} consumes topic {target.topic!r} (it serves "
+                f"{', '.join(sorted(self.served))}): on a broker this call reaches nobody "
+                "and times out"
+            )
         if self.cast_timeout is not None and not wait_for_reply:
             wait_for_reply, timeout = True, timeout or self.cast_timeout
         return super()._send(
@@ -181,9 +199,10 @@ def scoped(
     cast_timeout: float | None = None,
     route: str | None = None,
     served: Collection[str] | None = None,
+    owner: str = "the release",
 ) -> ScopedTransport:
     """``transport``'s driver behind a `ScopedTransport` (see there for the options)."""
-    return ScopedTransport(transport._driver, scope, cast_timeout, route, served)
+    return ScopedTransport(transport._driver, scope, cast_timeout, route, served, owner)
 
 
 def wire(value: Any) -> Any:

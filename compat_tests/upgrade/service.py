@@ -162,11 +162,9 @@ class _Service:
         """One RPC server per topic for the hosted APIs (as the project's service runs them)."""
         import oslo_messaging
 
-        by_topic: dict[str, list[Any]] = {}
-        for api in hosted:
-            for topic in api.served_topics():
-                by_topic.setdefault(topic, []).append(api)
-        for topic, apis in by_topic.items():
+        from compat_tests.rpc.api import by_topic
+
+        for topic, apis in by_topic(hosted).items():
             first = apis[0]
             serializer = (
                 first.server_serializer(None)

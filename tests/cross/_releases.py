@@ -56,7 +56,9 @@ class Client:
         return self.client.prepare(version="1.0").call(context, "update_rule", rule=rule)
 
     def sync(self, context: Any, host: str) -> int:
-        return self.client.prepare(version="1.1").call(context, "sync", host=host)
+        return self.client.prepare(topic=SYNC_TOPIC, version="1.1").call(
+            context, "sync", host=host
+        )
 
 
 class Endpoint:
@@ -82,6 +84,7 @@ RELEASE_RPC = RpcApi(
     endpoints=lambda: [Endpoint()],
     obj_base=SampleReleaseObject,
     arguments={"get_rule_ids": {"security_group_id": st.uuids().map(str)}},
+    topics=TOPICS,
 )
 '''
 
@@ -118,19 +121,28 @@ def release_wheel(
     drop_fields: dict[str, str] | None = None,
     custom: str | None = None,
     rpc: str | None = None,
+    topics: str = "None",
+    sync_topic: str = "TOPIC",
 ) -> Path:
     """The wheel of sample release 1.0.0, with seeded bugs.
 
     ``sync_param``: the name the release's real ``sync`` endpoint takes (the snapshots say
     ``host``); ``drop_fields``: ``{class: field}`` the release's real class lacks although
     its snapshot has it; ``custom``: source of the release's ``custom`` module; ``rpc``: the
-    source of its ``rpc`` module instead of the API description.
+    source of its ``rpc`` module instead of the API description; ``topics``: the source of
+    the description's ``topics`` (``TOPIC`` is the API's topic); ``sync_topic``: the source
+    of the topic the release's client sends ``sync`` to.
     """
     histories = SnapshotStore(ROOT / "snapshots" / "sample")
     schemas = {name: copy.deepcopy(histories[name][v]) for name, v in sorted(OLD.items())}
     for name, field in (drop_fields or {}).items():
         del schemas[name]["fields"][field]
-    modules = {"rpc": rpc if rpc is not None else _RPC.replace("SYNC_PARAM", sync_param)}
+    release_rpc = (
+        _RPC.replace("SYNC_PARAM", sync_param)
+        .replace("SYNC_TOPIC", sync_topic)
+        .replace("TOPICS", topics)
+    )
+    modules = {"rpc": rpc if rpc is not None else release_rpc}
     if custom is not None:
         modules["custom"] = custom
     directory.mkdir(parents=True, exist_ok=True)

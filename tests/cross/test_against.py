@@ -174,3 +174,101 @@ def test_rpc_descriptions_the_release_cannot_load_are_named(config, tmp_path) ->
         for note in result.notes
     ), result.notes
     assert result.counts["sent"] == 5
+
+
+def test_the_old_node_serves_every_topic_its_release_lists(config, tmp_path, monkeypatch) -> None:
+    """Regression: the old node served each API on its ``topic`` alone, and every message
+    was routed there, so a call to a topic the release does not consume was answered."""
+    from tests.sample.rpc import TOPIC, SecurityGroupAgentClient
+
+    wheel = _releases.release_wheel(tmp_path, topics='lambda: [TOPIC, TOPIC + "-alt"]')
+
+    def sync(self, context, host: str) -> int:  # the release's second topic: answered
+        return self.client.prepare(topic=f"{TOPIC}-alt", version="1.1").call(
+            context, "sync", host=host
+        )
+
+    def get_rule_ids(self, context, security_group_id: str, include_egress: bool = True):
+        # seeded: a topic the release does not consume
+        cctxt = self.client.prepare(topic=f"{TOPIC}-gone", version="1.0")
+        return cctxt.call(context, "get_rule_ids", security_group_id=security_group_id)
+
+    monkeypatch.setattr(SecurityGroupAgentClient, "sync", sync)
+    monkeypatch.setattr(SecurityGroupAgentClient, "get_rule_ids", get_rule_ids)
+    result = _releases.run(config, wheel, examples=2)
+    codes = _codes(result)
+    [rejected] = codes.pop("cross.old-server-rejects")
+    assert "SecurityGroupAgentAPI 1.1->1.1 field 'get_rule_ids'" in rejected
+    assert f"no server of the release consumes topic '{TOPIC}-gone'" in rejected
+    assert codes == {}  # sync on the second topic and update_rule on the first are answered
+    assert result.counts["rpc-calls"] == 6
+    # The unanswered call reached no server: nothing to compare with the rebuilt one.
+    assert not [g for g in result.gaps if "get_rule_ids" in g.failure.render()]
+
+
+def test_topics_that_raise_in_the_release_serve_the_topic_with_a_note(config, tmp_path) -> None:
+    # Nova's description reads RPC_TOPIC_ALT, which older Nova releases lack.
+    wheel = _releases.release_wheel(tmp_path, topics="lambda: [TOPIC, RPC_TOPIC_ALT]")
+    result = _releases.run(config, wheel, examples=2)
+    assert [r.failure.code for r in result.failures if r.failure.code != "cross.model-gap"] == []
+    assert result.counts["rpc-calls"] == 6  # answered on the API's topic
+    assert any(
+        note.startswith("RPC API SecurityGroupAgentAPI: its topics() raised in the release")
+        and "NameError" in note
+        and "RPC_TOPIC_ALT" in note
+        and "serves it on its topic 'ovo-compat-sample-sg-agent' only" in note
+        for note in result.notes
+    ), result.notes
+
+
+def _current_topics(monkeypatch, topics) -> list[str]:
+    """The current description serving on ``topics``; the hosts its ``sync`` endpoint got."""
+    import dataclasses
+
+    from tests.sample import rpc
+
+    monkeypatch.setattr(rpc, "SAMPLE_RPC", dataclasses.replace(rpc.SAMPLE_RPC, topics=topics))
+    synced: list[str] = []
+    real = rpc.SecurityGroupAgentEndpoint.sync
+
+    def sync(self, context, host: str) -> int:
+        synced.append(host)
+        return real(self, context, host)
+
+    monkeypatch.setattr(rpc.SecurityGroupAgentEndpoint, "sync", sync)
+    return synced
+
+
+def test_the_release_client_reaches_every_topic_the_current_code_lists(
+    config, tmp_path, monkeypatch
+) -> None:
+    from tests.sample.rpc import TOPIC
+
+    synced = _current_topics(monkeypatch, lambda: [TOPIC, f"{TOPIC}-alt"])
+    wheel = _releases.release_wheel(tmp_path, sync_topic='TOPIC + "-alt"')
+    result = _releases.run(config, wheel, examples=2)
+    assert _codes(result) == {}
+    assert result.counts["rpc-old-client"] == 6
+    assert len(synced) == 2  # the release's sync on the second topic was answered
+    assert "rpc-dropped" not in result.counts
+
+
+def test_a_release_client_call_to_a_topic_the_current_code_does_not_list_is_reported(
+    config, tmp_path, monkeypatch
+) -> None:
+    """Regression: the current node served each API on its ``topic`` alone and every message
+    of the release's client was routed there, so a call to a topic the current code does
+    not consume was answered (on a broker it reaches nobody and times out)."""
+    from tests.sample.rpc import TOPIC
+
+    synced = _current_topics(monkeypatch, lambda: [TOPIC, f"{TOPIC}-alt"])
+    wheel = _releases.release_wheel(tmp_path, sync_topic='TOPIC + "-gone"')
+    result = _releases.run(config, wheel, examples=2)
+    codes = _codes(result)
+    [rejected] = codes.pop("cross.new-server-rejects")
+    assert "SecurityGroupAgentAPI 1.1->1.3 field 'sync'" in rejected
+    assert "the release's real SecurityGroupAgentAPI client (at 1.1) calling sync" in rejected
+    assert f"no server of the current code consumes topic '{TOPIC}-gone'" in rejected
+    assert codes == {}  # get_rule_ids and update_rule on the API's topic are answered
+    assert result.counts["rpc-old-client"] == 6
+    assert synced == []  # no current server saw the call

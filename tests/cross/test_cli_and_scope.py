@@ -146,3 +146,71 @@ def test_a_cast_to_a_topic_the_release_does_not_consume_is_dropped() -> None:
         server.stop()
         server.wait()
         base.cleanup()
+
+
+class _Counting:
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def who(self, ctxt, value):
+        self.calls.append(value)
+        return {"answered": value}
+
+
+def test_a_call_to_a_topic_the_release_does_not_consume_times_out() -> None:
+    """Regression: a call to a topic no server of the release consumes was routed to the
+    API's server and answered (a silent pass); a real broker delivers it to nobody."""
+    import pytest
+
+    base = rpc_transport("fake:/", "base")
+    routed = scoped(base, "calls", cast_timeout=10, route="t", served=["vo-1.10"])
+    endpoint = _Counting()
+    server = oslo_messaging.get_rpc_server(
+        routed, oslo_messaging.Target(topic="t", server="s"), [endpoint], executor="threading"
+    )
+    server.start()
+    try:
+        # A long client timeout: the transport raises before sending, it never waits.
+        target = oslo_messaging.Target(topic="vo-1.11")
+        unserved = oslo_messaging.get_rpc_client(routed, target, timeout=3600)
+        with pytest.raises(
+            oslo_messaging.MessagingTimeout,
+            match=r"no server of the release consumes topic 'vo-1\.11'",
+        ):
+            unserved.call({}, "who", value=1)
+        assert endpoint.calls == [] and routed.unconsumed == ["vo-1.11"]
+        served = oslo_messaging.get_rpc_client(routed, oslo_messaging.Target(topic="vo-1.10"))
+        assert served.call({}, "who", value=2) == {"answered": 2}
+        assert endpoint.calls == [2]
+        assert unserved.cast({}, "who", value=3) is None  # casts are still dropped
+        assert routed.dropped == ["vo-1.11"] and routed.unconsumed == ["vo-1.11"]
+        assert endpoint.calls == [2]
+    finally:
+        server.stop()
+        server.wait()
+        base.cleanup()
+
+
+def test_without_a_route_each_served_topic_reaches_its_own_server() -> None:
+    base = rpc_transport("fake:/", "base")
+    direct = scoped(base, "direct", cast_timeout=10, served=["main", "alt"])
+    servers = [
+        oslo_messaging.get_rpc_server(
+            direct, oslo_messaging.Target(topic=topic, server="s"), [_Echo(topic)]
+        )
+        for topic in ("main", "alt")
+    ]
+    for server in servers:
+        server.start()
+    try:
+        for topic in ("main", "alt"):
+            client = oslo_messaging.get_rpc_client(
+                direct, oslo_messaging.Target(topic=topic), timeout=10
+            )
+            assert client.call({}, "who") == topic
+        assert direct.dropped == [] and direct.unconsumed == []
+    finally:
+        for server in servers:
+            server.stop()
+            server.wait()
+        base.cleanup()

@@ -81,3 +81,16 @@ def test_always_passed_parameters_are_never_omitted():
     assert any("host" not in kwargs for kwargs in drawn(ROUTED))
     always = dataclasses.replace(ROUTED, always_passed={"finish": ("host",)})
     assert all(kwargs.get("host") == SERVER for kwargs in drawn(always))
+
+
+def test_by_topic_serves_each_api_on_every_topic_it_lists_once():
+    from compat_tests.rpc.api import by_topic
+
+    listed = dataclasses.replace(ROUTED, name="Listed", topics=lambda: [TOPIC, ALT, ALT])
+    plain = dataclasses.replace(ROUTED, name="Plain")
+    assert {t: [a.name for a in g] for t, g in by_topic([listed, plain]).items()} == {
+        TOPIC: ["Listed", "Plain"],
+        ALT: ["Listed"],
+    }
+    # The old node's topics_of (a raising topics() serves the API's topic alone).
+    assert list(by_topic([listed], lambda api: [api.topic])) == [TOPIC]
