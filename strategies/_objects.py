@@ -176,22 +176,13 @@ def _build_objects(
             "strategies.register_field_strategy(<its field type>, ...)"
         )
 
-    required_items, optional_items = tuple(required.items()), tuple(optional.items())
-    is_set = st.booleans()
-
-    # Not st.fixed_dictionaries: besides a boolean per optional field it draws which field
-    # comes next and a shuffle of the dict's order, choices that change nothing here (the
-    # fields' order does not matter) yet cost as much to draw as the values themselves.
-    @st.composite
-    def instances(draw: st.DrawFn) -> base.VersionedObject:
-        values = [(name, draw(strategy)) for name, strategy in required_items]
-        values.extend((name, draw(strategy)) for name, strategy in optional_items if draw(is_set))
+    def instantiate(values: dict[str, object]) -> base.VersionedObject:
         obj = cls() if context is None else cls(context=context)
         if version is not None:
             obj.VERSION = version
-        return _assign(obj, values, rejected)
+        return _assign(obj, values.items(), rejected)
 
-    return instances()
+    return st.fixed_dictionaries(required, optional=optional).map(instantiate)
 
 
 # Values a field stores as they are: sharing one between two objects changes nothing.
