@@ -13,6 +13,7 @@ environment variable (``HYPOTHESIS_PROFILE`` is honoured too).  Without either,
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -96,10 +97,8 @@ def run_named(body: Callable[..., None], name: str, chosen: settings, **strategi
     """
     body.__name__ = body.__qualname__ = name
     test = seeded_by_name(chosen(given(**strategies)(body)), name, chosen)
-    if not chosen.derandomize:
-        test()
-        return
-    with isolated():  # the examples must not depend on what the process imported
+    # A derandomized run's examples must not depend on what the process imported.
+    with isolated() if chosen.derandomize else contextlib.nullcontext():
         test()
 
 

@@ -338,11 +338,11 @@ def old_node(context: NodeContext) -> Role:
         (`compat_tests.rpc.transport.ScopedTransport`).  Without it every message is routed
         to the API's topic, where the peer serves it.
         """
-        from compat_tests.rpc.transport import scoped
+        from compat_tests.rpc.transport import to_peer
 
-        base = peer_transport()
-        route = None if served is not None else description.topic
-        return scoped(base, base.scope, CALL_TIMEOUT, route, served, owner="the current code")
+        return to_peer(
+            peer_transport(), CALL_TIMEOUT, description.topic, served, owner="the current code"
+        )
 
     def described(api: str) -> Any:
         found = {a.name: a for a in apis()}

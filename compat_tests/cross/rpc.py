@@ -10,7 +10,7 @@ from typing import Any
 
 from compat_tests.cross.old import CALL_TIMEOUT, each_example, shown, watched_call
 from compat_tests.cross.result import Run
-from compat_tests.rpc.transport import scoped
+from compat_tests.rpc.transport import to_peer
 
 __all__ = ["check_rpc"]
 
@@ -42,14 +42,7 @@ def check_rpc(run: Run, apis: list[Any], old_transport: Any) -> dict[str, Any]:
         # Otherwise the release serves the API's topic, and every message of its client is
         # routed there, whatever topic it computes (`ScopedTransport` route).  Casts wait
         # for their answer.
-        consumed = topics.get(api.name)
-        routed = scoped(
-            old_transport,
-            old_transport.scope,
-            CALL_TIMEOUT,
-            None if consumed is not None else api.topic,
-            consumed,
-        )
+        routed = to_peer(old_transport, CALL_TIMEOUT, api.topic, topics.get(api.name))
         _current_client(run, api, cap, routed)
         _dropped(run, api, routed.dropped, "the current client", "the release")
         _old_client(run, api, cap, schemas[api.name])

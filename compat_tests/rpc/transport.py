@@ -205,6 +205,23 @@ def scoped(
     return ScopedTransport(transport._driver, scope, cast_timeout, route, served, owner)
 
 
+def to_peer(
+    transport: ScopedTransport,
+    cast_timeout: float | None,
+    topic: str,
+    served: Collection[str] | None,
+    owner: str = "the release",
+) -> ScopedTransport:
+    """The transport one API's client reaches a peer's servers of that API with.
+
+    ``served``: the topics the peer serves the API on, when its description lists them;
+    each message then goes to the topic it names, and one to any other topic reaches nobody.
+    None: the peer serves the API on ``topic`` alone, and every message is routed there.
+    """
+    route = None if served is not None else topic
+    return scoped(transport, transport.scope, cast_timeout, route, served, owner)
+
+
 def wire(value: Any) -> Any:
     """``value`` after the JSON round trip a real transport puts it through."""
     return json.loads(jsonutils.dumps(value))
